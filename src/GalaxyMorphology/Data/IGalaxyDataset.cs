@@ -1,0 +1,45 @@
+namespace GalaxyMorphology.Data;
+
+/// <summary>
+/// A set of galaxies: preprocessed pixels in managed memory and, for labelled sets, the 37 Galaxy Zoo targets.
+/// Implementations must be safe to call <see cref="Get"/> from several threads at once (the loader decodes in parallel).
+/// </summary>
+public interface IGalaxyDataset
+{
+    /// <summary>Number of galaxies.</summary>
+    int Count { get; }
+
+    /// <summary>The GalaxyIDs, in dataset order.</summary>
+    IReadOnlyList<long> Ids { get; }
+
+    /// <summary>The target column names (the 37 Kaggle columns in canonical order), or empty for an unlabelled set.</summary>
+    IReadOnlyList<string> TargetColumns { get; }
+
+    /// <summary>Whether <see cref="Get"/> returns targets.</summary>
+    bool HasTargets => TargetColumns.Count > 0;
+
+    /// <summary>Channels, height and width of every sample's pixels (3, H, W).</summary>
+    ImageShape Shape { get; }
+
+    /// <summary>The galaxy at <paramref name="index"/>: preprocessed CHW pixels and its targets (null when unlabelled).</summary>
+    GalaxySample Get(int index);
+}
+
+/// <summary>The shape of a preprocessed image in CHW order.</summary>
+/// <param name="Channels">Channels (3 for RGB).</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Width">Width in pixels.</param>
+public readonly record struct ImageShape(int Channels, int Height, int Width)
+{
+    /// <summary>Number of floats in one image.</summary>
+    public int Length => Channels * Height * Width;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Channels}x{Height}x{Width}";
+}
+
+/// <summary>One galaxy as a dataset hands it out.</summary>
+/// <param name="Id">The GalaxyID.</param>
+/// <param name="Pixels">Preprocessed pixels, CHW float, length <see cref="ImageShape.Length"/>.</param>
+/// <param name="Targets">The 37 vote fractions in Kaggle column order, or null for unlabelled sets.</param>
+public sealed record GalaxySample(long Id, float[] Pixels, float[]? Targets);

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace GalaxyMorphology.Platform;
+
+/// <summary>
+/// Keeps freed native memory in the glibc heap. By default glibc returns each batch's large activation buffers to
+/// the OS (munmap / trim) and faults them back in on the next batch, which made training 2-3x slower on our
+/// machines. Applied once, automatically, before TorchSharp is first used (Linux with glibc only). Opt out by
+/// setting the environment variable <c>GALAXYMORPHOLOGY_MALLOC_TUNING=0</c> before the process starts.
+/// </summary>
+public static partial class NativeMemoryTuning
+{
+    private const int M_TRIM_THRESHOLD = -1;
+    private const int M_MMAP_MAX = -4;
+    private static int applied; // 0 = not tried, 1 = applied, 2 = skipped
+
+    /// <summary>Name of the opt-out environment variable.</summary>
+    public const string OptOutVariable = "GALAXYMORPHOLOGY_MALLOC_TUNING";
+
+    /// <summary>Whether the tuning is in effect in this process.</summary>
+    public static bool IsApplied => Volatile.Read(ref applied) == 1;
+
+    /// <summary>Applies the tuning once (idempotent). Returns whether it is in effect.</summary>
+    public static bool Apply()
+    {
+        if (Volatile.Read(ref applied) != 0) return IsApplied;
+        var ok = false;
+        if (Environment.GetEnvironmentVariable(OptOutVariable) is not ("0" or "false" or "off") && TorchRuntime.IsLinuxGlibc)
+        {
+            try
+            {
+                // Serve large blocks from the heap (no mmap) and never trim it back to the OS.
+                ok = mallopt(M_MMAP_MAX, 0) == 1 & mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1;
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                ok = false;
+            }
+        }
+        Interlocked.CompareExchange(ref applied, ok ? 1 : 2, 0);
+        return IsApplied;
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
+}
