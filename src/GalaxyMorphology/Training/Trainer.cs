@@ -1,0 +1,394 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Data;
+using GalaxyMorphology.Imaging;
+using GalaxyMorphology.Models;
+using GalaxyMorphology.Persistence;
+using GalaxyMorphology.Platform;
+using GalaxyMorphology.Training.Callbacks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GalaxyMorphology.Training;
+
+/// <summary>
+/// Trains a <see cref="GalaxyNet"/>: the loop of a Keras <c>fit</c> (optimizer, loss, RMSE metric, validation,
+/// callbacks, checkpoints), with a wall-clock budget, cancellation after the current batch, and resume. Create one
+/// with <see cref="For(GalaxyNet)"/>. Every batch's tensors live in a dispose scope, so native memory stays flat.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly Device device;
+    private readonly OptimizerHelper optimizer;
+    private readonly Checkpoint? resume;
+    private int completedEpochs;
+    private int plannedEpochs;
+    private long globalStep;
+    private double plateauRate;
+    private double plateauBest = double.PositiveInfinity;
+    private int plateauWait;
+    private EpochMetrics? lastMetrics;
+    private bool fitted;
+
+    /// <summary>Starts building a trainer for <paramref name="model"/>.</summary>
+    public static TrainerBuilder For(GalaxyNet model) => new(model);
+
+    internal Trainer(GalaxyNet model, TrainerOptions options, Checkpoint? resume)
+    {
+        Model = model;
+        Options = options;
+        this.resume = resume;
+        device = TorchRuntime.Device(options.Device);
+        if (options.Threads is int threads) torch.set_num_threads(threads);
+        if (resume is not null) resume.LoadWeightsInto(model);
+        model.to(device);
+        var parameters = model.parameters();
+        optimizer = options.Optimizer switch
+        {
+            OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov && options.Momentum > 0),
+            _ => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),
+        };
+        plateauRate = options.LearningRate;
+        if (resume is not null) RestoreState(resume);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public GalaxyNet Model { get; }
+
+    /// <summary>The options in force.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Epochs completed so far (counting those before a resume).</summary>
+    public int CompletedEpochs => completedEpochs;
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, validating on <paramref name="validation"/> after every epoch, until the
+    /// planned epochs are done, the time budget is spent, a callback stops it, or <paramref name="cancellationToken"/>
+    /// fires (then it stops after the current batch, runs the end-of-training callbacks, and returns the history so far).
+    /// </summary>
+    public TrainingHistory Fit(IGalaxyDataset train, IGalaxyDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (fitted) throw new InvalidOperationException("Fit has already run on this Trainer; build a new one (ResumeFrom a checkpoint to continue)");
+        fitted = true;
+        if (!train.HasTargets) throw new ArgumentException("the training set has no targets", nameof(train));
+        if (validation is { HasTargets: false }) throw new ArgumentException("the validation set has no targets", nameof(validation));
+        CheckShape(train, nameof(train));
+        if (validation is not null) CheckShape(validation, nameof(validation));
+
+        var history = new TrainingHistory();
+        var context = new TrainingContext(this, history) { CompletedEpochs = completedEpochs };
+        var clock = Stopwatch.StartNew();
+        if (resume is null) torch.manual_seed(Options.Seed);
+
+        using var trainLoader = new GalaxyDataLoader(train, new GalaxyDataLoaderOptions
+        {
+            BatchSize = Options.BatchSize, Shuffle = true, Seed = Options.Seed, DropLast = train.Count > Options.BatchSize,
+            WorkerThreads = Options.WorkerThreads, PrefetchBatches = Options.PrefetchBatches, Augmentation = Options.Augmentation,
+            CacheInMemory = Options.CacheInMemory,
+        });
+        using var validationLoader = validation is null ? null : ValidationLoader(validation);
+        if (plannedEpochs == 0 || Options.Epochs is not null) plannedEpochs = Options.Epochs ?? int.MaxValue;
+        context.PlannedEpochs = plannedEpochs;
+
+        foreach (var c in Options.Callbacks) c.OnTrainBegin(context);
+        try
+        {
+            while (completedEpochs < plannedEpochs && !context.StopTraining)
+            {
+                if (!RunEpoch(context, trainLoader, validationLoader, clock, progress, cancellationToken)) break;
+            }
+        }
+        finally
+        {
+            history.Seconds = clock.Elapsed.TotalSeconds;
+            if (context.StopTraining && history.StopReason == StopReason.Completed)
+            {
+                history.StopReason = context.StopReason ?? StopReason.Callback;
+                history.StopMessage = context.StopMessage ?? "a callback stopped training";
+            }
+            foreach (var c in Options.Callbacks) c.OnTrainEnd(context);
+            Model.eval();
+        }
+        Options.Logger.LogEpoch($"training ended: {history.StopMessage} ({history.Epochs.Count} epochs, {history.Seconds:0.0}s)");
+        return history;
+    }
+
+    private GalaxyDataLoader ValidationLoader(IGalaxyDataset dataset) => new(dataset, new GalaxyDataLoaderOptions
+    {
+        BatchSize = Options.BatchSize, Shuffle = false, WorkerThreads = Options.WorkerThreads, PrefetchBatches = Options.PrefetchBatches,
+        CacheInMemory = Options.CacheInMemory,
+    });
+
+    private void CheckShape(IGalaxyDataset dataset, string name)
+    {
+        var size = Model.Spec.InputSize;
+        if (dataset.Shape.Channels != 3 || dataset.Shape.Height != size || dataset.Shape.Width != size)
+            throw new ArgumentException($"the {name} set gives {dataset.Shape} images but the model expects 3x{size}x{size}: set the preprocessing size to {size}", name);
+    }
+
+    /// <summary>Runs one epoch; returns false when training must stop (cancelled, budget, stop flag).</summary>
+    private bool RunEpoch(TrainingContext context, GalaxyDataLoader loader, GalaxyDataLoader? validationLoader, Stopwatch clock,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var history = context.History;
+        var epoch = completedEpochs + 1;
+        var epochClock = Stopwatch.StartNew();
+        foreach (var c in Options.Callbacks) c.OnEpochBegin(context, epoch);
+        Model.train();
+        var batches = loader.BatchCount;
+        var metrics = new RmseAccumulator();
+        double lossSum = 0;
+        long images = 0;
+        var batchIndex = 0;
+        var stop = false;
+        var calibrated = Options.TimeBudget is null || completedEpochs > 0 || plannedEpochs != int.MaxValue;
+        double trainSeconds;
+        try
+        {
+            foreach (var batch in loader.Epoch(completedEpochs, cancellationToken))
+            {
+                using (var scope = NewDisposeScope())
+                using (batch)
+                {
+                    var lr = CurrentRate(batches);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                    var x = batch.Images.to(device);
+                    var y = batch.Targets!.to(device);
+                    var prediction = Model.forward(x);
+                    var loss = Loss(prediction, y);
+                    var lossValue = loss.item<float>();
+                    if (float.IsFinite(lossValue))
+                    {
+                        optimizer.zero_grad();
+                        loss.backward();
+                        if (Options.GradientClipNorm is double maxNorm) nn.utils.clip_grad_norm_(Model.parameters(), maxNorm);
+                        optimizer.step();
+                        lossSum += (double)lossValue * batch.Count;
+                        metrics.Add(prediction, y);
+                    }
+                    else
+                    {
+                        Options.Logger.LogTrainingWarning(string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {epoch} batch {batchIndex}: loss is {lossValue}; the update was skipped (add TerminateOnNaN to stop)"));
+                    }
+                    images += batch.Count;
+                    globalStep++;
+                    foreach (var c in Options.Callbacks) c.OnBatchEnd(context, epoch, batchIndex, lossValue);
+                }
+                batchIndex++;
+                var elapsed = epochClock.Elapsed.TotalSeconds;
+                progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batchIndex, batches, "train", metrics.Count > 0 ? lossSum / metrics.Count : double.NaN,
+                    images / Math.Max(elapsed, 1e-9), clock.Elapsed, lastMetrics));
+                if (!calibrated && batchIndex == Math.Min(3, batches))
+                {
+                    Calibrate(clock, elapsed / batchIndex * batches, validationLoader, elapsed / batchIndex);
+                    calibrated = true;
+                }
+                if (context.StopTraining) { stop = true; break; }
+                if (cancellationToken.IsCancellationRequested) break;
+                if (Options.TimeBudget is TimeSpan budget && clock.Elapsed.TotalSeconds + EstimatedValidationSeconds(validationLoader, elapsed / batchIndex) >= budget.TotalSeconds)
+                {
+                    history.StopReason = StopReason.TimeBudget;
+                    history.StopMessage = $"time budget of {budget.TotalMinutes:0.##} min spent during epoch {epoch} (after {batchIndex} of {batches} batches)";
+                    stop = true;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        trainSeconds = epochClock.Elapsed.TotalSeconds;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            history.StopReason = StopReason.Cancelled;
+            history.StopMessage = $"cancelled during epoch {epoch} after {batchIndex} of {batches} batches; the partial epoch was not validated";
+            return false;
+        }
+        if (batchIndex == 0) return false;
+
+        var (valLoss, valRmse) = validationLoader is null ? (double.NaN, double.NaN) : Validate(validationLoader, epoch, clock, progress, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            history.StopReason = StopReason.Cancelled;
+            history.StopMessage = $"cancelled during the validation of epoch {epoch}";
+            return false;
+        }
+        var result = new EpochMetrics(epoch, metrics.Count > 0 ? lossSum / metrics.Count : double.NaN, metrics.Rmse, valLoss, valRmse,
+            optimizer.ParamGroups.First().LearningRate, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9));
+        completedEpochs = epoch;
+        context.CompletedEpochs = epoch;
+        lastMetrics = result;
+        history.Add(result);
+        StepPlateau(result);
+        if (Options.TimeBudget is TimeSpan total && Options.Epochs is null && completedEpochs == 1 && !stop)
+            Replan(clock, epochClock.Elapsed.TotalSeconds, total);
+        context.PlannedEpochs = plannedEpochs;
+        Options.Logger.LogEpoch(result.ToString());
+        foreach (var c in Options.Callbacks) c.OnEpochEnd(context, result);
+        progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batches, batches, "done", result.Loss, result.ImagesPerSecond, clock.Elapsed, result));
+        if (Options.TimeBudget is TimeSpan b && !stop && completedEpochs < plannedEpochs && clock.Elapsed.TotalSeconds + epochClock.Elapsed.TotalSeconds * 0.5 > b.TotalSeconds)
+        {
+            history.StopReason = StopReason.TimeBudget;
+            history.StopMessage = $"time budget of {b.TotalMinutes:0.##} min spent after epoch {epoch}";
+            stop = true;
+        }
+        return !stop && !context.StopTraining;
+    }
+
+    private int PlannedForDisplay() => plannedEpochs == int.MaxValue ? 0 : plannedEpochs;
+
+    private double EstimatedValidationSeconds(GalaxyDataLoader? validationLoader, double secondsPerTrainBatch) =>
+        validationLoader is null ? 0 : validationLoader.BatchCount * secondsPerTrainBatch * 0.4;
+
+    /// <summary>First guess of the epochs that fit the budget, from the first batches (fixes the cosine horizon early).</summary>
+    private void Calibrate(Stopwatch clock, double trainEpochSeconds, GalaxyDataLoader? validationLoader, double secondsPerBatch)
+    {
+        var epochSeconds = trainEpochSeconds + EstimatedValidationSeconds(validationLoader, secondsPerBatch);
+        var budget = Options.TimeBudget!.Value.TotalSeconds;
+        plannedEpochs = Math.Max(1, (int)Math.Floor(budget / Math.Max(epochSeconds, 1e-6)));
+    }
+
+    /// <summary>After the first full epoch, the measured epoch time fixes the number of epochs that fit the budget.</summary>
+    private void Replan(Stopwatch clock, double epochSeconds, TimeSpan budget)
+    {
+        var remaining = budget.TotalSeconds - clock.Elapsed.TotalSeconds;
+        plannedEpochs = completedEpochs + Math.Max(0, (int)Math.Floor(remaining / Math.Max(epochSeconds, 1e-6)));
+        Options.Logger.LogEpoch($"time budget: {plannedEpochs} epochs fit in {budget.TotalMinutes:0.##} min");
+    }
+
+    private double CurrentRate(int batchesPerEpoch)
+    {
+        var total = plannedEpochs == int.MaxValue ? 0 : (long)plannedEpochs * batchesPerEpoch;
+        return Options.Schedule.At(Options.LearningRate, completedEpochs, globalStep, total, plateauRate);
+    }
+
+    private void StepPlateau(EpochMetrics metrics)
+    {
+        var schedule = Options.Schedule;
+        if (schedule.Kind != ScheduleKind.ReduceOnPlateau) return;
+        var value = metrics.Get(schedule.Monitor);
+        if (!double.IsFinite(value)) return;
+        if (value < plateauBest)
+        {
+            plateauBest = value;
+            plateauWait = 0;
+            return;
+        }
+        if (++plateauWait > schedule.Patience)
+        {
+            plateauRate = Math.Max(schedule.MinLearningRate, plateauRate * schedule.Factor);
+            plateauWait = 0;
+            Options.Logger.LogEpoch($"reduce on plateau: learning rate now {plateauRate:G3}");
+        }
+    }
+
+    private Tensor Loss(Tensor prediction, Tensor target) => Options.Loss switch
+    {
+        LossKind.SmoothL1 => nn.functional.smooth_l1_loss(prediction, target),
+        _ => nn.functional.mse_loss(prediction, target),
+    };
+
+    private (double Loss, double Rmse) Validate(GalaxyDataLoader loader, int epoch, Stopwatch clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var accumulator = new RmseAccumulator();
+        double lossSum = 0;
+        Model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            var index = 0;
+            foreach (var batch in loader.Epoch(0, cancellationToken))
+            {
+                using var scope = NewDisposeScope();
+                using (batch)
+                {
+                    var y = batch.Targets!.to(device);
+                    var prediction = Model.forward(batch.Images.to(device));
+                    lossSum += Loss(prediction, y).item<float>() * (double)batch.Count;
+                    accumulator.Add(prediction, y);
+                }
+                progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), ++index, loader.BatchCount, "validate", double.NaN, double.NaN, clock.Elapsed, lastMetrics));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (double.NaN, double.NaN);
+        }
+        finally
+        {
+            Model.train();
+        }
+        return (lossSum / Math.Max(1, accumulator.Count), accumulator.Rmse);
+    }
+
+    /// <summary>Overall, per-question and per-column RMSE of the model on a labelled dataset.</summary>
+    public Inference.EvaluationReport Evaluate(IGalaxyDataset dataset, CancellationToken cancellationToken = default) =>
+        Inference.Evaluator.Evaluate(Model, device, dataset, Options.BatchSize, Options.WorkerThreads, tta: false, cancellationToken);
+
+    internal void SaveCheckpoint(string path, bool weightsOnly, TrainingContext context)
+    {
+        var preprocessing = Options.Preprocessing ?? new PreprocessingOptions { Size = Model.Spec.InputSize };
+        var metrics = lastMetrics?.ToDictionary() ?? new Dictionary<string, double>();
+        Checkpoint.Write(path, Model, preprocessing, completedEpochs, metrics, weightsOnly ? null : optimizer, weightsOnly ? null : TrainerState());
+    }
+
+    private JsonObject TrainerState()
+    {
+        var callbacks = new JsonObject();
+        foreach (var c in Options.Callbacks.OfType<IStatefulCallback>()) callbacks[c.StateKey] = c.SaveState();
+        return new JsonObject
+        {
+            ["completedEpochs"] = completedEpochs,
+            ["plannedEpochs"] = plannedEpochs == int.MaxValue ? null : plannedEpochs,
+            ["globalStep"] = globalStep,
+            ["plateauRate"] = plateauRate,
+            ["plateauBest"] = double.IsFinite(plateauBest) ? plateauBest : null,
+            ["plateauWait"] = plateauWait,
+            ["seed"] = Options.Seed,
+            ["callbacks"] = callbacks,
+        };
+    }
+
+    private void RestoreState(Checkpoint checkpoint)
+    {
+        var state = checkpoint.TrainerState!;
+        checkpoint.RestoreOptimizer(optimizer);
+        checkpoint.RestoreRandomState();
+        completedEpochs = (int?)state["completedEpochs"] ?? checkpoint.Epoch;
+        plannedEpochs = (int?)state["plannedEpochs"] ?? 0;
+        globalStep = (long?)state["globalStep"] ?? 0;
+        plateauRate = (double?)state["plateauRate"] ?? Options.LearningRate;
+        plateauBest = (double?)state["plateauBest"] ?? double.PositiveInfinity;
+        plateauWait = (int?)state["plateauWait"] ?? 0;
+        if (state["callbacks"] is JsonObject callbacks)
+            foreach (var c in Options.Callbacks.OfType<IStatefulCallback>())
+                if (callbacks[c.StateKey] is JsonNode saved) c.LoadState(saved);
+        if (checkpoint.Metrics.Count > 0)
+        {
+            double M(string k) => checkpoint.Metrics.TryGetValue(k, out var v) ? v : double.NaN;
+            lastMetrics = new EpochMetrics(completedEpochs, M("loss"), M("rmse"), M("val_loss"), M("val_rmse"), M("lr"), M("seconds"), M("images_per_second"));
+        }
+    }
+
+    internal Dictionary<string, Tensor> SnapshotWeights()
+    {
+        using var noGrad = torch.no_grad();
+        return Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    }
+
+    internal void RestoreWeights(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, tensor) in Model.state_dict())
+            if (state.TryGetValue(name, out var saved)) tensor.copy_(saved);
+    }
+
+    /// <summary>Releases the optimizer's state.</summary>
+    public void Dispose() => optimizer.Dispose();
+}
