@@ -1,0 +1,2 @@
+namespace GalaxyMorphology.Reporting;
+internal static class Probe { }
