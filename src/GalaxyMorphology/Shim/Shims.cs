@@ -33,20 +33,3 @@ namespace GalaxyMorphology.Models
         public GalaxyNet Build(Device? device = null) { var m = new GalaxyNet(spec); if (device is not null) m.to(device); return m; }
     }
 }
-
-namespace GalaxyMorphology.Imaging
-{
-    public sealed record PreprocessingOptions
-    {
-        public int Size { get; init; } = 64;
-    }
-
-    public sealed class ImagePreprocessor
-    {
-        public ImagePreprocessor(PreprocessingOptions options) => Options = options;
-        public PreprocessingOptions Options { get; }
-        public float[] Process(string path) => throw new NotImplementedException();
-        public float[] Process(Stream stream) => throw new NotImplementedException();
-        public float[] Process(SkiaSharp.SKBitmap bitmap) => throw new NotImplementedException();
-    }
-}
