@@ -4,7 +4,7 @@ namespace GalaxyMorphology.Imaging;
 
 /// <summary>
 /// Separable resampling of 8-bit RGBA pixels into CHW floats, with PIL's geometry (pixel centres at +0.5, the filter
-/// widened by the shrink factor so every source pixel contributes, weights clipped at the image border and renormalised).
+/// widened by the shrink factor so every source pixel contributes, weights clipped at the edge of the source rectangle and renormalised).
 /// Weights are computed once per geometry and cached; scratch buffers are per thread, so a call allocates nothing.
 /// </summary>
 internal static class Resampler
@@ -73,6 +73,9 @@ internal static class Resampler
     internal static Weights Compute(int srcLength, double offset, double extent, int dstLength, ResizeFilter filter)
     {
         var scale = extent / dstLength;
+        // Clip windows to the source rectangle (a crop behaves like crop-then-resize); fractional edges keep their partial pixel.
+        var lo = Math.Max(0, (int)Math.Floor(offset + 1e-9));
+        var hi = Math.Min(srcLength, (int)Math.Ceiling(offset + extent - 1e-9));
         var start = new int[dstLength];
         var count = new int[dstLength];
         if (filter == ResizeFilter.Nearest)
@@ -80,7 +83,7 @@ internal static class Resampler
             var ones = new float[dstLength];
             for (var i = 0; i < dstLength; i++)
             {
-                start[i] = Math.Clamp((int)Math.Floor(offset + (i + 0.5) * scale), 0, srcLength - 1);
+                start[i] = Math.Clamp((int)Math.Floor(offset + (i + 0.5) * scale), lo, hi - 1);
                 count[i] = 1;
                 ones[i] = 1f;
             }
@@ -94,8 +97,8 @@ internal static class Resampler
         for (var i = 0; i < dstLength; i++)
         {
             var center = offset + (i + 0.5) * scale;
-            var min = Math.Max((int)Math.Floor(center - support + 0.5), 0);
-            var max = Math.Min((int)Math.Floor(center + support + 0.5), srcLength);
+            var min = Math.Max((int)Math.Floor(center - support + 0.5), lo);
+            var max = Math.Min((int)Math.Floor(center + support + 0.5), hi);
             var n = Math.Min(max - min, stride);
             var sum = 0.0;
             for (var k = 0; k < n; k++)
@@ -107,7 +110,7 @@ internal static class Resampler
             if (n <= 0 || sum == 0.0)
             {
                 // The window fell outside the image (cannot happen for in-bounds crops): take the nearest pixel.
-                min = Math.Clamp((int)Math.Floor(center), 0, srcLength - 1);
+                min = Math.Clamp((int)Math.Floor(center), lo, hi - 1);
                 n = 1;
                 buffer[0] = sum = 1.0;
             }
