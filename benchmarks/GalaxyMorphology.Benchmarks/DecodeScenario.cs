@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Imaging;
+
+namespace GalaxyMorphology.Benchmarks;
+
+/// <summary>
+/// Decode + crop + resize throughput of the real JPEGs: 224 (the notebook's whole-image Lanczos-3) and 64 (the
+/// winner's 207 crop, with and without scaled JPEG decoding), on 1 and 2 threads (or --size / --threads).
+/// --images N limits how many files are read (default: all).
+/// </summary>
+public sealed class DecodeScenario : IBenchmarkScenario
+{
+    /// <inheritdoc />
+    public string Name => "decode";
+
+    /// <inheritdoc />
+    public string Description => "images/s for decode+crop+resize of the real JPEGs to 224 and 64, 1 and 2 threads";
+
+    /// <inheritdoc />
+    public int Run(BenchmarkArgs args)
+    {
+        var data = args.DataDir;
+        var folder = data is null ? null : Path.Combine(data, "images_training_rev1");
+        if (folder is null || !Directory.Exists(folder))
+        {
+            Console.Error.WriteLine("error: no images: pass --data DIR (a folder holding images_training_rev1/), e.g. ../shared/realdata");
+            return 2;
+        }
+        var files = Directory.GetFiles(folder, "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        if (args.GetInt("images") is int limit) files = files.Take(limit).ToArray();
+        if (files.Length == 0)
+        {
+            Console.Error.WriteLine($"error: no .jpg files in {folder}");
+            return 2;
+        }
+        var threads = args.Threads is int t ? new[] { t } : [1, 2];
+        var configurations = new List<(string Name, PreprocessingOptions Options)>();
+        var stats = new PreprocessingOptions { Mean = [0.1f, 0.1f, 0.1f], Std = [0.1f, 0.1f, 0.1f] };
+        foreach (var size in args.Size is int s ? new[] { s } : [224, 64])
+        {
+            if (size >= 207)
+                configurations.Add(("notebook", PreprocessingOptions.Notebook with { Size = size }));
+            else
+            {
+                var crop = PreprocessingOptions.CompactCrop with { Size = size, Mean = stats.Mean, Std = stats.Std };
+                configurations.Add(("crop207-scaled", crop));
+                configurations.Add(("crop207-full", crop with { ScaledDecoding = false }));
+            }
+        }
+        foreach (var (name, options) in configurations)
+        {
+            var preprocessor = new ImagePreprocessor(options);
+            foreach (var file in files.Take(16)) preprocessor.Process(file); // warm-up: JIT, weight cache, page cache
+            foreach (var n in threads)
+            {
+                var sw = Stopwatch.StartNew();
+                Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = n }, i => preprocessor.Process(files[i]));
+                var seconds = sw.Elapsed.TotalSeconds;
+                BenchmarkArgs.Emit(new JsonObject
+                {
+                    ["scenario"] = Name,
+                    ["size"] = options.Size,
+                    ["threads"] = n,
+                    ["imagesPerSecond"] = Math.Round(files.Length / seconds, 1),
+                    ["preset"] = name,
+                    ["cropSize"] = options.CropSize,
+                    ["filter"] = options.Filter.ToString(),
+                    ["scaledDecoding"] = options.ScaledDecoding,
+                    ["images"] = files.Length,
+                });
+            }
+        }
+        return 0;
+    }
+}
