@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace GalaxyMorphology.Imaging;
 
@@ -12,7 +14,7 @@ internal static class Resampler
     private const int MaxCachedGeometries = 64;
     private static readonly ConcurrentDictionary<(int, double, double, int, ResizeFilter), Weights> Cache = new();
 
-    [ThreadStatic] private static float[]? rowsScratch;
+    [ThreadStatic] private static float[]? rowsScratch; // source rows as floats
     [ThreadStatic] private static float[]? accumulatorScratch;
 
     /// <summary>Filter weights for one axis: output i reads <c>Count[i]</c> source pixels from <c>Start[i]</c>.</summary>
@@ -124,7 +126,8 @@ internal static class Resampler
     /// <summary>
     /// Resamples the source rectangle (<paramref name="x0"/>, <paramref name="y0"/>, <paramref name="width"/>×<paramref name="height"/>, fractional
     /// allowed) of an RGBA8888 image into a <paramref name="size"/>² CHW destination; each output value v in 0..255 (clamped) is written as
-    /// <c>v * scale[c] + shift[c]</c>.
+    /// <c>v * scale[c] + shift[c]</c>. The vertical pass runs first, over contiguous float rows (SIMD), then the horizontal pass
+    /// reads one RGBA pixel as one 128-bit vector per tap.
     /// </summary>
     internal static unsafe void Resample(byte* pixels, int srcWidth, int srcHeight, int rowBytes,
         double x0, double y0, double width, double height, int size, ResizeFilter filter,
@@ -132,71 +135,101 @@ internal static class Resampler
     {
         var wx = GetWeights(srcWidth, x0, width, size, filter);
         var wy = GetWeights(srcHeight, y0, height, size, filter);
-        var firstRow = wy.Start[0];
-        var lastRow = 0;
-        for (var i = 0; i < size; i++)
-        {
-            firstRow = Math.Min(firstRow, wy.Start[i]);
-            lastRow = Math.Max(lastRow, wy.Start[i] + wy.Count[i]);
-        }
+        var (firstRow, lastRow) = Range(wy, size);
+        var (firstCol, lastCol) = Range(wx, size);
         var rows = lastRow - firstRow;
-        var rowFloats = size * 3;
-        var temp = Scratch(ref rowsScratch, rows * rowFloats);
-        var acc = Scratch(ref accumulatorScratch, rowFloats);
+        var rowFloats = (lastCol - firstCol) * 4;
+        var source = Scratch(ref rowsScratch, rows * rowFloats);
+        var line = Scratch(ref accumulatorScratch, rowFloats);
+        var plane = size * size;
+        float scaleR = scale[0], scaleG = scale[1], scaleB = scale[2];
+        float shiftR = shift[0], shiftG = shift[1], shiftB = shift[2];
+        var low = Vector128<float>.Zero;
+        var high = Vector128.Create(255f);
 
-        fixed (float* tempBase = temp)
-        fixed (float* accBase = acc)
+        fixed (float* sourceBase = source)
+        fixed (float* lineBase = line)
         fixed (float* wxValues = wx.Values)
         fixed (float* wyValues = wy.Values)
         fixed (float* outBase = destination)
         {
-            // Horizontal pass: each needed source row → size RGB floats.
             for (var r = 0; r < rows; r++)
-            {
-                var src = pixels + (long)(firstRow + r) * rowBytes;
-                var dst = tempBase + r * rowFloats;
-                for (var x = 0; x < size; x++)
-                {
-                    var p = src + wx.Start[x] * 4;
-                    var w = wxValues + x * wx.Stride;
-                    var n = wx.Count[x];
-                    float red = 0, green = 0, blue = 0;
-                    for (var k = 0; k < n; k++, p += 4)
-                    {
-                        var wk = w[k];
-                        red += wk * p[0];
-                        green += wk * p[1];
-                        blue += wk * p[2];
-                    }
-                    dst[x * 3] = red;
-                    dst[x * 3 + 1] = green;
-                    dst[x * 3 + 2] = blue;
-                }
-            }
-            // Vertical pass: weighted sum of temp rows, then clamp, scale and scatter to CHW.
-            var plane = size * size;
-            var accSpan = new Span<float>(accBase, rowFloats);
+                ToFloats(pixels + (long)(firstRow + r) * rowBytes + firstCol * 4, sourceBase + (long)r * rowFloats, rowFloats);
             for (var y = 0; y < size; y++)
             {
-                accSpan.Clear();
+                // Vertical: line = Σ_k wy[k] · row[start + k], over whole rows.
                 var w = wyValues + y * wy.Stride;
                 var n = wy.Count[y];
-                for (var k = 0; k < n; k++)
-                {
-                    var row = tempBase + (wy.Start[y] + k - firstRow) * rowFloats;
-                    var wk = w[k];
-                    for (var i = 0; i < rowFloats; i++) accBase[i] += wk * row[i];
-                }
+                var first = sourceBase + (long)(wy.Start[y] - firstRow) * rowFloats;
+                Scale(lineBase, first, w[0], rowFloats);
+                for (var k = 1; k < n; k++) MultiplyAdd(lineBase, first + (long)k * rowFloats, w[k], rowFloats);
+
+                // Horizontal: one RGBA pixel per 128-bit vector.
                 var outRow = outBase + y * size;
-                for (var c = 0; c < 3; c++)
+                for (var x = 0; x < size; x++)
                 {
-                    var a = scale[c];
-                    var b = shift[c];
-                    var o = outRow + c * plane;
-                    for (var x = 0; x < size; x++) o[x] = Math.Clamp(accBase[x * 3 + c], 0f, 255f) * a + b;
+                    var p = lineBase + (wx.Start[x] - firstCol) * 4;
+                    var wk = wxValues + x * wx.Stride;
+                    var taps = wx.Count[x];
+                    var acc = Vector128<float>.Zero;
+                    for (var k = 0; k < taps; k++, p += 4) acc += Vector128.Create(wk[k]) * Vector128.Load(p);
+                    acc = Vector128.Min(Vector128.Max(acc, low), high);
+                    outRow[x] = acc.GetElement(0) * scaleR + shiftR;
+                    outRow[plane + x] = acc.GetElement(1) * scaleG + shiftG;
+                    outRow[2 * plane + x] = acc.GetElement(2) * scaleB + shiftB;
                 }
             }
         }
+    }
+
+    private static (int First, int Last) Range(Weights weights, int size)
+    {
+        var first = int.MaxValue;
+        var last = 0;
+        for (var i = 0; i < size; i++)
+        {
+            first = Math.Min(first, weights.Start[i]);
+            last = Math.Max(last, weights.Start[i] + weights.Count[i]);
+        }
+        return (first, last);
+    }
+
+    private static unsafe void ToFloats(byte* source, float* destination, int count)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var step = Vector<byte>.Count;
+            var part = Vector<uint>.Count;
+            for (; i <= count - step; i += step)
+            {
+                Vector.Widen(Vector.Load(source + i), out var low16, out var high16);
+                Vector.Widen(low16, out var a, out var b);
+                Vector.Widen(high16, out var c, out var d);
+                Vector.ConvertToSingle(a).Store(destination + i);
+                Vector.ConvertToSingle(b).Store(destination + i + part);
+                Vector.ConvertToSingle(c).Store(destination + i + 2 * part);
+                Vector.ConvertToSingle(d).Store(destination + i + 3 * part);
+            }
+        }
+        for (; i < count; i++) destination[i] = source[i];
+    }
+
+    private static unsafe void Scale(float* destination, float* source, float weight, int count)
+    {
+        var i = 0;
+        var w = new Vector<float>(weight);
+        for (; i <= count - Vector<float>.Count; i += Vector<float>.Count) (w * Vector.Load(source + i)).Store(destination + i);
+        for (; i < count; i++) destination[i] = weight * source[i];
+    }
+
+    private static unsafe void MultiplyAdd(float* destination, float* source, float weight, int count)
+    {
+        var i = 0;
+        var w = new Vector<float>(weight);
+        for (; i <= count - Vector<float>.Count; i += Vector<float>.Count)
+            (Vector.Load(destination + i) + w * Vector.Load(source + i)).Store(destination + i);
+        for (; i < count; i++) destination[i] += weight * source[i];
     }
 
     private static float[] Scratch(ref float[]? buffer, int length)
