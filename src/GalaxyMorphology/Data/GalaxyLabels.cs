@@ -233,8 +233,29 @@ public sealed class GalaxyLabels
         }
         catch (Exception ex) when (ex is FormatException or OverflowException or InvalidCastException or ArgumentException or IndexOutOfRangeException)
         {
+            var lines = text.Split('\n');
+            for (var i = 1; i < lines.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(lines[i])) continue;
+                var fields = FieldCount(lines[i].TrimEnd('\r'));
+                if (fields > columnCount)
+                    throw new GalaxyDataException($"the row has {fields} fields, the header has {columnCount}", file, i + 1, inner: ex);
+            }
             throw new GalaxyDataException($"malformed CSV: {ex.Message}", file, inner: ex);
         }
+    }
+
+    /// <summary>Comma-separated fields in one line, commas inside double quotes not counting.</summary>
+    private static int FieldCount(string line)
+    {
+        var count = 1;
+        var quoted = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"') quoted = !quoted;
+            else if (ch == ',' && !quoted) count++;
+        }
+        return count;
     }
 
     /// <summary>Cell access over a typed or string DataFrame, with the reason when a cell is unusable.</summary>
@@ -267,11 +288,11 @@ public sealed class GalaxyLabels
             {
                 var v = ((PrimitiveDataFrameColumn<float>)frame.Columns[position])[row];
                 if (v is float f) value = f;
-                else problem = "the value is empty";
+                else problem = "the value is empty (or the row has fewer fields than the header)";
                 return v is not null;
             }
             var s = ((StringDataFrameColumn)frame.Columns[position])[row]?.Trim().Trim('"');
-            if (string.IsNullOrEmpty(s)) { problem = "the value is empty"; return false; }
+            if (string.IsNullOrEmpty(s)) { problem = "the value is empty (or the row has fewer fields than the header)"; return false; }
             if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) { problem = $"'{Truncate(s)}' is not a number"; return false; }
             return true;
         }

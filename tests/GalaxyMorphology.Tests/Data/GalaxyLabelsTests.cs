@@ -141,12 +141,24 @@ public sealed class GalaxyLabelsTests : IDisposable
     }
 
     [Fact]
+    public void Blank_lines_inside_the_file_keep_line_numbers_right()
+    {
+        var text = LabelCsv.Header + "\n" + LabelCsv.Line(1) + "\n\n" + LabelCsv.Line(2).Replace(",0.2,", ",7,") + "\n";
+        var ex = Fails(text);
+        ex.Line.Should().Be(4);
+    }
+
+    [Fact]
     public void Rows_with_too_few_fields_are_rejected()
     {
         var text = LabelCsv.Header + "\n" + LabelCsv.Line(1) + "\n" + "2,0.5,0.5\n";
         var path = Write(text);
         var act = () => GalaxyLabels.Load(path);
-        act.Should().Throw<GalaxyDataException>().Where(e => e.Message.Contains(path));
+        act.Should().Throw<GalaxyDataException>().Where(e => e.Message.Contains(path) && e.Line == 3 && e.Column == "Class1.3")
+            .WithMessage("*fewer fields than the header*");
+        var longer = Write(LabelCsv.Header + "\n" + LabelCsv.Line(1) + ",0.5\n", "long.csv");
+        var tooMany = () => GalaxyLabels.Load(longer);
+        tooMany.Should().Throw<GalaxyDataException>().Where(e => e.Line == 2).WithMessage("*long.csv, line 2: the row has 39 fields, the header has 38");
     }
 
     [Fact]
