@@ -25,7 +25,7 @@ public sealed class KaggleGalaxyDatasetTests : IDisposable
     private void Image(long id, string extension = ".jpg", int size = 16)
     {
         using var bitmap = TestImages.Solid(size, size, new SKColor(Grey(id), Grey(id), Grey(id)));
-        TestImages.Write(Path.Combine(Images, id + extension), bitmap, extension == ".png" ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Png);
+        TestImages.Write(Path.Combine(Images, id + extension), bitmap, extension == ".png" ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg);
     }
 
     private void Labels(params long[] ids) => File.WriteAllText(Csv, LabelCsv.Text(ids));

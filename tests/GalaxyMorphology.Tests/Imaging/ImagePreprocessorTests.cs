@@ -109,6 +109,22 @@ public class ImagePreprocessorTests
         Plane(output, 10, 0).Distinct().Should().HaveCountGreaterThan(10);
     }
 
+    [Theory]
+    [InlineData(SKColorType.Bgra8888)]
+    [InlineData(SKColorType.Rgb565)]
+    [InlineData(SKColorType.Rgb888x)]
+    [InlineData(SKColorType.RgbaF16)]
+    [InlineData(SKColorType.Gray8)]
+    public void Bitmaps_of_any_colour_type_become_rgb(SKColorType colorType)
+    {
+        using var source = TestImages.Solid(8, 8, colorType == SKColorType.Gray8 ? new SKColor(132, 132, 132) : new SKColor(255, 132, 0));
+        using var bitmap = new SKBitmap(new SKImageInfo(8, 8, colorType, SKAlphaType.Premul));
+        source.CopyTo(bitmap, colorType).Should().BeTrue();
+        var output = new ImagePreprocessor(new PreprocessingOptions { Size = 4, Scaling = PixelScaling.Raw255 }).Process(bitmap);
+        var expected = colorType == SKColorType.Gray8 ? new[] { 132f, 132f, 132f } : [255f, 132f, 0f];
+        for (var c = 0; c < 3; c++) Plane(output, 4, c).Should().OnlyContain(v => Math.Abs(v - expected[c]) <= 5, $"channel {c}");
+    }
+
     [Fact]
     public void Transparent_pixels_are_composited_over_black()
     {
