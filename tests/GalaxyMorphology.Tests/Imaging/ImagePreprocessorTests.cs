@@ -126,6 +126,20 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
+    public void Cmyk_jpeg_becomes_rgb()
+    {
+        // Inverted Adobe CMYK: R = C·K/255, G = M·K/255, B = Y·K/255.
+        var jpeg = CmykJpeg.Solid(255, 132, 0, 255);
+        using (var codec = SKCodec.Create(new MemoryStream(jpeg))) codec.Should().NotBeNull("the hand-written CMYK JPEG must be well formed");
+        var output = new ImagePreprocessor(new PreprocessingOptions { Size = 4, Scaling = PixelScaling.Raw255 }).Process(jpeg);
+        Plane(output, 4, 0).Should().OnlyContain(v => Math.Abs(v - 255) <= 2);
+        Plane(output, 4, 1).Should().OnlyContain(v => Math.Abs(v - 132) <= 2);
+        Plane(output, 4, 2).Should().OnlyContain(v => Math.Abs(v - 0) <= 2);
+        var dark = new ImagePreprocessor(new PreprocessingOptions { Size = 4, Scaling = PixelScaling.Raw255 }).Process(CmykJpeg.Solid(255, 255, 255, 51));
+        dark.Should().OnlyContain(v => Math.Abs(v - 51) <= 2);
+    }
+
+    [Fact]
     public void Transparent_pixels_are_composited_over_black()
     {
         using var bitmap = TestImages.Solid(8, 8, new SKColor(200, 100, 50, 128));
