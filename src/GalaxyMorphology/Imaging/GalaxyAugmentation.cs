@@ -78,47 +78,49 @@ public sealed class GalaxyAugmentation : IImageAugmentation
         Span<float> fill = stackalloc float[shape.Channels];
         FillValues(source, shape, fill);
 
-        for (var ch = 0; ch < shape.Channels; ch++)
+        var channels = shape.Channels;
+        for (var y = 0; y < h; y++)
         {
-            var src = source.AsSpan(ch * plane, plane);
-            var dst = chw.Slice(ch * plane, plane);
-            var f = fill[ch];
-            for (var y = 0; y < h; y++)
+            var dy = y - cy - shiftY;
+            for (var x = 0; x < w; x++)
             {
-                var dy = y - cy - shiftY;
-                for (var x = 0; x < w; x++)
+                var dx = x - cx - shiftX;
+                var sx = a * dx + b * dy + cx;
+                var sy = c * dx + d * dy + cy;
+                var o = y * w + x;
+                if (exact)
                 {
-                    var dx = x - cx - shiftX;
-                    var sx = a * dx + b * dy + cx;
-                    var sy = c * dx + d * dy + cy;
-                    dst[y * w + x] = exact ? Nearest(src, w, h, sx, sy, f) : Bilinear(src, w, h, sx, sy, f);
+                    var ix = (int)Math.Round(sx);
+                    var iy = (int)Math.Round(sy);
+                    var inside = (uint)ix < (uint)w && (uint)iy < (uint)h;
+                    for (var ch = 0; ch < channels; ch++)
+                        chw[ch * plane + o] = inside ? source[ch * plane + iy * w + ix] : fill[ch];
+                    continue;
+                }
+                // Points within half a pixel of the image still sample it (clamped), so small turns keep the edge's own values.
+                if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5)
+                {
+                    for (var ch = 0; ch < channels; ch++) chw[ch * plane + o] = fill[ch];
+                    continue;
+                }
+                sx = Math.Clamp(sx, 0, w - 1);
+                sy = Math.Clamp(sy, 0, h - 1);
+                var x0 = Math.Min((int)sx, w - 1);
+                var y0 = Math.Min((int)sy, h - 1);
+                var x1 = Math.Min(x0 + 1, w - 1);
+                var y1 = Math.Min(y0 + 1, h - 1);
+                var fx = (float)(sx - x0);
+                var fy = (float)(sy - y0);
+                int i00 = y0 * w + x0, i01 = y0 * w + x1, i10 = y1 * w + x0, i11 = y1 * w + x1;
+                for (var ch = 0; ch < channels; ch++)
+                {
+                    var p = ch * plane;
+                    var top = source[p + i00] + (source[p + i01] - source[p + i00]) * fx;
+                    var bottom = source[p + i10] + (source[p + i11] - source[p + i10]) * fx;
+                    chw[p + o] = top + (bottom - top) * fy;
                 }
             }
         }
-    }
-
-    private static float Nearest(ReadOnlySpan<float> src, int w, int h, double sx, double sy, float fill)
-    {
-        var x = (int)Math.Round(sx);
-        var y = (int)Math.Round(sy);
-        return (uint)x < (uint)w && (uint)y < (uint)h ? src[y * w + x] : fill;
-    }
-
-    private static float Bilinear(ReadOnlySpan<float> src, int w, int h, double sx, double sy, float fill)
-    {
-        // Points within half a pixel of the image still sample it (clamped), so a small rotation keeps the corners' own colour.
-        if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) return fill;
-        sx = Math.Clamp(sx, 0, w - 1);
-        sy = Math.Clamp(sy, 0, h - 1);
-        var x0 = Math.Min((int)sx, w - 1);
-        var y0 = Math.Min((int)sy, h - 1);
-        var x1 = Math.Min(x0 + 1, w - 1);
-        var y1 = Math.Min(y0 + 1, h - 1);
-        var fx = (float)(sx - x0);
-        var fy = (float)(sy - y0);
-        var top = src[y0 * w + x0] + (src[y0 * w + x1] - src[y0 * w + x0]) * fx;
-        var bottom = src[y1 * w + x0] + (src[y1 * w + x1] - src[y1 * w + x0]) * fx;
-        return top + (bottom - top) * fy;
     }
 
     private void FillValues(ReadOnlySpan<float> source, ImageShape shape, Span<float> fill)
