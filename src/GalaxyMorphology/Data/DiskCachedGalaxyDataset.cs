@@ -35,7 +35,7 @@ public sealed class DiskCachedGalaxyDataset : IGalaxyDataset
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(cacheFolder);
         Source = source;
-        var (options, imageFolder, paths) = Describe(source);
+        var (options, imageFolder, paths) = ImageSource.Describe(source);
         preprocessing ??= options ?? throw new ArgumentException(
             "pass the PreprocessingOptions the source applies: they key the cache (only Kaggle and image-folder datasets carry their own)", nameof(preprocessing));
         var description = JsonSerializer.Serialize(new
@@ -196,25 +196,6 @@ public sealed class DiskCachedGalaxyDataset : IGalaxyDataset
         {
             try { File.Delete(temp); } catch (IOException) { }
             throw new IOException($"cannot write the cache entry '{path}': {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>The preprocessing options, image folder and per-index image path of a file-based source (seen through views).</summary>
-    private static (PreprocessingOptions? Options, string? Folder, Func<int, string>? Paths) Describe(IGalaxyDataset source)
-    {
-        switch (source)
-        {
-            case KaggleGalaxyDataset kaggle:
-                return (kaggle.Preprocessor.Options, kaggle.ImageFolder, kaggle.ImagePath);
-            case GalaxyImageFolder folder:
-                return (folder.Preprocessor.Options, folder.Folder, folder.ImagePath);
-            case SubsetGalaxyDataset subset:
-                var (options, imageFolder, paths) = Describe(subset.Source);
-                return (options, imageFolder, paths is null ? null : i => paths(subset.Indices[i]));
-            case CachedGalaxyDataset cached:
-                return Describe(cached.Source);
-            default:
-                return (null, null, null);
         }
     }
 }

@@ -1,3 +1,5 @@
+using GalaxyMorphology.Data;
+
 namespace GalaxyMorphology.Imaging;
 
 /// <summary>
@@ -60,6 +62,22 @@ public sealed record PixelStatistics(float[] Mean, float[] Std, int ImageCount)
             std[c] = (float)Math.Max(Math.Sqrt(Math.Max(s2 / n - m * m, 0)), 1e-6);
         }
         return new PixelStatistics(mean, std, chosen.Length);
+    }
+
+    /// <summary>
+    /// Computes the statistics of the image files behind <paramref name="dataset"/> (a <see cref="KaggleGalaxyDataset"/>,
+    /// <see cref="GalaxyImageFolder"/>, or a split, subset or cache of one: pass the training part), prepared with
+    /// <paramref name="options"/>' geometry.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset is empty or not backed by image files.</exception>
+    public static PixelStatistics Compute(IGalaxyDataset dataset, PreprocessingOptions options, int maxImages = 500,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var (_, _, paths) = ImageSource.Describe(dataset);
+        if (paths is null)
+            throw new ArgumentException($"{dataset.GetType().Name} is not backed by image files: pass the training image paths instead", nameof(dataset));
+        return Compute(Enumerable.Range(0, dataset.Count).Select(paths), options, maxImages, cancellationToken);
     }
 
     /// <summary><paramref name="options"/> with these statistics and <see cref="PixelScaling.Standardize"/>.</summary>

@@ -83,6 +83,20 @@ public sealed class DiskCachedGalaxyDatasetTests : IDisposable
         new DiskCachedGalaxyDataset(memory, Cache, new PreprocessingOptions { Size = 1 }).Get(0).Targets.Should().BeNull();
     }
 
+    [Fact]
+    public void Pixel_statistics_come_from_the_images_of_a_split()
+    {
+        var source = KaggleGalaxyDataset.Open(root.Path, Small);
+        var (train, _) = DatasetSplit.First(source, 0.25);
+        var fromSplit = PixelStatistics.Compute(train, Small);
+        var fromPaths = PixelStatistics.Compute(train.Ids.Select(id => Path.Combine(Images, id + ".jpg")), Small);
+        fromSplit.Should().BeEquivalentTo(fromPaths);
+        fromSplit.ImageCount.Should().Be(3);
+        var memory = new InMemoryGalaxyDataset([new GalaxySample(1, new float[3], null)], new ImageShape(3, 1, 1));
+        var act = () => PixelStatistics.Compute(memory, Small);
+        act.Should().Throw<ArgumentException>().WithMessage("*not backed by image files*");
+    }
+
     private sealed class Collect(List<int> sink) : IProgress<int>
     {
         public void Report(int value)
