@@ -41,6 +41,11 @@ public sealed class GalaxyImageFolder : IGalaxyDataset
         return new GalaxyImageFolder(folder, preprocessor, sorted.Select(p => p.Key).ToArray(), sorted.Select(p => p.Value).ToArray(), report);
     }
 
+    /// <summary>The same images prepared with other options (no re-scan of the folder).</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public GalaxyImageFolder WithPreprocessing(PreprocessingOptions preprocessing) =>
+        new(Folder, new ImagePreprocessor(preprocessing), ids, paths, Report);
+
     /// <summary>The folder.</summary>
     public string Folder { get; }
 

@@ -96,6 +96,14 @@ public sealed class KaggleGalaxyDataset : IGalaxyDataset
         return new KaggleGalaxyDataset(labels, preprocessor, ids.ToArray(), rows.ToArray(), paths.ToArray(), imageFolder, report);
     }
 
+    /// <summary>
+    /// The same galaxies prepared with other options (no re-scan of the files): e.g. open with unit scaling, split, compute
+    /// <see cref="PixelStatistics"/> on the training part, then switch to standardised pixels and split again with the same seed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public KaggleGalaxyDataset WithPreprocessing(PreprocessingOptions preprocessing) =>
+        new(Labels, new ImagePreprocessor(preprocessing), ids, labelRows, paths, ImageFolder, Report);
+
     /// <summary>The labels file as read (all usable rows, including those without an image).</summary>
     public GalaxyLabels Labels { get; }
 

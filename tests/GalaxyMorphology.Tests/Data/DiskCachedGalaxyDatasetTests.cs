@@ -92,6 +92,12 @@ public sealed class DiskCachedGalaxyDatasetTests : IDisposable
         var fromPaths = PixelStatistics.Compute(train.Ids.Select(id => Path.Combine(Images, id + ".jpg")), Small);
         fromSplit.Should().BeEquivalentTo(fromPaths);
         fromSplit.ImageCount.Should().Be(3);
+        var standardized = source.WithPreprocessing(fromSplit.ApplyTo(PreprocessingOptions.CompactCrop with { CropSize = null, Size = 6 }));
+        var (train2, _) = DatasetSplit.First(standardized, 0.25);
+        train2.Ids.Should().Equal(train.Ids);
+        var pixels = train2.Get(0).Pixels;
+        pixels.Should().HaveCount(3 * 36);
+        pixels.Should().NotEqual(train.Get(0).Pixels);
         var memory = new InMemoryGalaxyDataset([new GalaxySample(1, new float[3], null)], new ImageShape(3, 1, 1));
         var act = () => PixelStatistics.Compute(memory, Small);
         act.Should().Throw<ArgumentException>().WithMessage("*not backed by image files*");

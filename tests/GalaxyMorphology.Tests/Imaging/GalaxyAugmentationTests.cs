@@ -113,6 +113,21 @@ public class GalaxyAugmentationTests
     }
 
     [Fact]
+    public void Non_square_images_only_get_half_turns_and_flips()
+    {
+        var shape = new ImageShape(3, 4, 6);
+        var image = Enumerable.Range(0, shape.Length).Select(i => (float)i).ToArray();
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var copy = (float[])image.Clone();
+            new GalaxyAugmentation(AugmentationOptions.Dihedral).Apply(copy, shape, new Random(seed));
+            copy.Order().Should().Equal(image, "flips and half turns only permute pixels");
+            for (var c = 0; c < 3; c++)
+                copy.AsSpan(c * 24, 24).ToArray().Should().OnlyContain(v => v >= c * 24 && v < (c + 1) * 24, "channels stay apart");
+        }
+    }
+
+    [Fact]
     public void Bad_options_and_shapes_are_refused()
     {
         var act = () => new GalaxyAugmentation(new AugmentationOptions { MaxRotationDegrees = 200 });
