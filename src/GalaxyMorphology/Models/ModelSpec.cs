@@ -68,7 +68,15 @@ public sealed record ModelSpec
         if (spec is null) throw new ArgumentException("model spec JSON is 'null'", nameof(json));
         if (spec.Features is null || spec.HiddenUnits is null || spec.Variant is null)
             throw new ArgumentException("model spec JSON lacks 'variant', 'features' or 'hiddenUnits'", nameof(json));
-        spec.Validate();
+        try
+        {
+            spec.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            var reason = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"model spec JSON describes an invalid model: {reason}", nameof(json), ex);
+        }
         return spec;
     }
 

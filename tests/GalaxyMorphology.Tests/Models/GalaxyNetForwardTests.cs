@@ -58,9 +58,9 @@ public sealed class GalaxyNetForwardTests
     {
         using var net = ModelBuilder.Compact().WithInputSize(SmallCompactSize).WithOutputHead(OutputHead.DecisionTree).Build();
         using var copy = ModelBuilder.FromSpec(ModelSpec.FromJson(net.Spec.ToJson())).Build();
-        using var stream = new MemoryStream();
-        net.save(stream);
-        stream.Position = 0;
+        var saved = new MemoryStream();
+        net.save(saved); // closes the stream
+        using var stream = new MemoryStream(saved.ToArray());
         copy.load(stream, strict: true);
         net.eval();
         copy.eval();
