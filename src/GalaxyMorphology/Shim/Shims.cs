@@ -47,6 +47,22 @@ namespace GalaxyMorphology.Imaging
         public PreprocessingOptions Options { get; }
         public float[] Process(string path) => throw new NotImplementedException();
         public float[] Process(Stream stream) => throw new NotImplementedException();
-        public float[] Process(SkiaSharp.SKBitmap bitmap) => throw new NotImplementedException();
+        // Crude stand-in so the Synthetic tests run: resize to Size, RGB / 255, CHW.
+        public float[] Process(SkiaSharp.SKBitmap bitmap)
+        {
+            var info = new SkiaSharp.SKImageInfo(Options.Size, Options.Size, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
+            using var resized = bitmap.Resize(info, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Linear, SkiaSharp.SKMipmapMode.Linear))
+                ?? throw new InvalidOperationException("resize failed");
+            var n = Options.Size * Options.Size;
+            var result = new float[3 * n];
+            var pixels = resized.GetPixelSpan();
+            for (var i = 0; i < n; i++)
+            {
+                result[i] = pixels[4 * i] / 255f;
+                result[n + i] = pixels[4 * i + 1] / 255f;
+                result[2 * n + i] = pixels[4 * i + 2] / 255f;
+            }
+            return result;
+        }
     }
 }
