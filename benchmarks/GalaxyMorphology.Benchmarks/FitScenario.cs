@@ -26,7 +26,7 @@ public sealed class FitScenario : IBenchmarkScenario
         var threads = args.Threads ?? Environment.ProcessorCount;
         var count = args.GetInt("images") ?? 256;
         var epochs = args.GetInt("epochs") ?? 3;
-        torch.set_num_threads(threads);
+        set_num_threads(threads);
         var preprocessing = size >= 128
             ? PreprocessingOptions.Notebook with { Size = size, Scaling = PixelScaling.UnitRange }
             : PreprocessingOptions.CompactCrop with { Size = size, Scaling = PixelScaling.UnitRange };

@@ -11,8 +11,8 @@ namespace GalaxyMorphology.Tests.Reliability;
 /// <summary>Faults lose nothing: truncated and foreign checkpoints, unwritable and full outputs, divergence, concurrent prediction.</summary>
 public sealed class FaultTests
 {
-    private static readonly Data.InMemoryGalaxyDataset Train = TestModels.Learnable(48, seed: 3);
-    private static readonly Data.InMemoryGalaxyDataset Validation = TestModels.Learnable(16, seed: 4);
+    private static readonly GalaxyMorphology.Data.InMemoryGalaxyDataset Train = TestModels.Learnable(48, seed: 3);
+    private static readonly GalaxyMorphology.Data.InMemoryGalaxyDataset Validation = TestModels.Learnable(16, seed: 4);
 
     private static string TrainedCheckpoint(TestModels.TempFolder temp, string name = "model.ckpt")
     {
