@@ -151,7 +151,8 @@ public sealed record TrainingRecipe
     {
         if (!Variants.Contains(Variant?.ToLowerInvariant() ?? "")) throw new ArgumentException($"unknown variant '{Variant}'; variants: {string.Join(", ", Variants)}", nameof(Variant));
         ArgumentNullException.ThrowIfNull(Preprocessing);
-        Preprocessing.Validate();
+        // statistics measured at run time are not there yet
+        (StandardizeFromTrainingImages ? Preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null } : Preprocessing).Validate();
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}", nameof(BatchSize));
         if (Epochs is < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}", nameof(Epochs));
         if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"the time budget must be positive, got {t}", nameof(TimeBudget));

@@ -75,8 +75,10 @@ public static class TrainingRun
 
         var resume = options.ResumeFrom is null ? null : Checkpoint.Read(options.ResumeFrom);
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
+        var measure = resume is null && recipe.StandardizeFromTrainingImages;
+        if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
         var (train, validation) = OpenAndSplit(recipe, dataFolder, preprocessing, options.Seed, logger);
-        if (resume is null && recipe.StandardizeFromTrainingImages)
+        if (measure)
         {
             var paths = Enumerable.Range(0, train.Count).Select(i => ImagePathOf(train, i)).ToList();
             var stats = PixelStatistics.Compute(paths, preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null });
