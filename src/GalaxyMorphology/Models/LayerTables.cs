@@ -51,7 +51,7 @@ internal static class LayerTables
     ];
 
     /// <summary>After the Kaggle winner's network (Dieleman et al. 2015) for small crops; at 64 px it flattens to 128×4×4 = 2048.</summary>
-    private static readonly LayerSpec[] CompactFeatures =
+    public static readonly IReadOnlyList<LayerSpec> CompactFeatures = Array.AsReadOnly<LayerSpec>(
     [
         LayerSpec.Conv(32, 6),    // 59
         LayerSpec.MaxPool(2, 2),  // 29
@@ -60,7 +60,9 @@ internal static class LayerTables
         LayerSpec.Conv(128, 3),   // 10
         LayerSpec.Conv(128, 3),   // 8
         LayerSpec.MaxPool(2, 2),  // 4
-    ];
+    ]);
+
+    public static readonly IReadOnlyList<int> CompactHiddenUnits = Array.AsReadOnly([2048]);
 
     public static ModelSpec AlexNet(AlexNetVariant variant) => variant switch
     {
@@ -71,15 +73,8 @@ internal static class LayerTables
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, $"unknown AlexNet variant '{variant}'"),
     };
 
-    public static ModelSpec Compact() => new()
-    {
-        Variant = "compact",
-        InputSize = 64,
-        Features = CompactFeatures,
-        HiddenUnits = [2048],
-        Dropout = 0.5,
-        BatchNorm = BatchNormPlacement.AfterRelu,
-    };
+    /// <summary>A new <see cref="ModelSpec"/>'s defaults are the compact network.</summary>
+    public static ModelSpec Compact() => new();
 
     private static ModelSpec AlexNetSpec(string name, LayerSpec[] features, BatchNormPlacement batchNorm, double dropout) => new()
     {

@@ -8,6 +8,8 @@ namespace GalaxyMorphology.Models;
 /// Everything that defines a <see cref="GalaxyNet"/>'s architecture, as a serialisable record: a checkpoint stores it
 /// and <see cref="ModelBuilder.FromSpec(ModelSpec)"/> rebuilds the same network (same state-dict keys and shapes) from it
 /// with no options repeated by the caller. Usually made by <see cref="ModelBuilder"/>; <see cref="Validate"/> checks it.
+/// A new spec's defaults are the <see cref="ModelBuilder.Compact"/> network; a custom layer table is an object
+/// initialiser away.
 /// </summary>
 public sealed record ModelSpec
 {
@@ -26,17 +28,28 @@ public sealed record ModelSpec
     /// <summary>Input channels (3 for RGB).</summary>
     public int InputChannels { get; init; } = 3;
 
-    /// <summary>The feature extractor's layer table: convolutions and max-pools in order.</summary>
-    public IReadOnlyList<LayerSpec> Features { get; init; } = [];
+    /// <summary>The feature extractor's layer table: convolutions and max-pools in order (copied, read-only).</summary>
+    public IReadOnlyList<LayerSpec> Features
+    {
+        get => features;
+        init => features = value is null ? null! : Array.AsReadOnly(value.ToArray());
+    }
 
-    /// <summary>Widths of the hidden dense layers (each followed by ReLU and dropout).</summary>
-    public IReadOnlyList<int> HiddenUnits { get; init; } = [];
+    /// <summary>Widths of the hidden dense layers, each followed by ReLU and dropout (copied, read-only).</summary>
+    public IReadOnlyList<int> HiddenUnits
+    {
+        get => hiddenUnits;
+        init => hiddenUnits = value is null ? null! : Array.AsReadOnly(value.ToArray());
+    }
+
+    private readonly IReadOnlyList<LayerSpec> features = LayerTables.CompactFeatures;
+    private readonly IReadOnlyList<int> hiddenUnits = LayerTables.CompactHiddenUnits;
 
     /// <summary>Dropout rate after each hidden dense layer, in [0, 1).</summary>
     public double Dropout { get; init; } = 0.5;
 
     /// <summary>Where BatchNorm goes on the convolutions whose <see cref="LayerSpec.BatchNorm"/> is set.</summary>
-    public BatchNormPlacement BatchNorm { get; init; }
+    public BatchNormPlacement BatchNorm { get; init; } = BatchNormPlacement.AfterRelu;
 
     /// <summary>Number of outputs (37 Galaxy Zoo vote fractions by default).</summary>
     public int OutputCount { get; init; } = GalaxyZooTaxonomy.OutputCount;

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace GalaxyMorphology.Tests.Models;
 
+[Collection(TorchRandomCollection.Name)]
 public sealed class GalaxyNetForwardTests
 {
     public const int SmallCompactSize = 45; // the Kaggle winner's crop size: conv1 40, pool 20, conv 16, pool 8, conv 6, 4, pool 2

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace GalaxyMorphology.Tests.Models;
 
+[Collection(TorchRandomCollection.Name)]
 public sealed class ModelBuilderTests
 {
     // The smallest input the AlexNet stack accepts: conv1 47, pool1 23, conv2 19, pool2 9, conv3-5 7/5/3, pool3 1.

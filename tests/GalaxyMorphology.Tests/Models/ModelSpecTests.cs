@@ -2,6 +2,7 @@ using GalaxyMorphology.Models;
 
 namespace GalaxyMorphology.Tests.Models;
 
+[Collection(TorchRandomCollection.Name)]
 public sealed class ModelSpecTests
 {
     [Fact]
@@ -26,6 +27,19 @@ public sealed class ModelSpecTests
         ModelBuilder.Compact().Spec.Should().Be(ModelBuilder.Compact().Spec);
         ModelBuilder.Compact().Spec.GetHashCode().Should().Be(ModelBuilder.Compact().Spec.GetHashCode());
         ModelBuilder.Compact().WithDropout(0.3).Spec.Should().NotBe(ModelBuilder.Compact().Spec);
+    }
+
+    [Fact]
+    public void A_new_spec_is_the_compact_network_and_its_tables_cannot_be_changed_behind_its_back()
+    {
+        new ModelSpec().Should().Be(ModelBuilder.Compact().Spec);
+        var table = new[] { LayerSpec.Conv(8, 3), LayerSpec.MaxPool(2, 2) };
+        var spec = new ModelSpec { Variant = "custom", InputSize = 16, Features = table, HiddenUnits = [] };
+        table[0] = LayerSpec.Conv(99, 3);
+        spec.Features[0].Channels.Should().Be(8);
+        spec.Features.Should().NotBeAssignableTo<LayerSpec[]>();
+        ModelBuilderTests.Plan(spec).Should().Equal("features.conv1", "features.relu1", "features.bn1", "features.pool1",
+            "classifier.flatten", "classifier.fc1", "head.sigmoid");
     }
 
     [Theory]
