@@ -38,12 +38,16 @@ public static class TrainingCurves
             if (finite.Length == 0) continue;
             var scatter = plot.Add.Scatter(finite.Select(i => xs[i]).ToArray(), finite.Select(i => ys[i]).ToArray());
             scatter.LegendText = name;
-            if (name == "mean predictor") scatter.LinePattern = LinePattern.Dashed;
+            if (name == "mean predictor")
+            {
+                scatter.LinePattern = LinePattern.Dashed;
+                scatter.MarkerSize = 0;
+            }
         }
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperRight);
         var bytes = plot.GetImageBytes(900, 540, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(bytes));
     }

@@ -2,10 +2,11 @@ using GalaxyMorphology.Models;
 using GalaxyMorphology.Taxonomy;
 using TorchSharp;
 using static TorchSharp.torch;
+using GalaxyMorphology.Tests.Support;
 
 namespace GalaxyMorphology.Tests.Models;
 
-[Collection(TorchRandomCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class GalaxyNetForwardTests
 {
     public const int SmallCompactSize = 45; // the Kaggle winner's crop size: conv1 40, pool 20, conv 16, pool 8, conv 6, 4, pool 2

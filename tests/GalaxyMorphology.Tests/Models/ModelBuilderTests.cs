@@ -2,10 +2,11 @@ using GalaxyMorphology.Models;
 using GalaxyMorphology.Taxonomy;
 using TorchSharp;
 using static TorchSharp.torch;
+using GalaxyMorphology.Tests.Support;
 
 namespace GalaxyMorphology.Tests.Models;
 
-[Collection(TorchRandomCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class ModelBuilderTests
 {
     // The smallest input the AlexNet stack accepts: conv1 47, pool1 23, conv2 19, pool2 9, conv3-5 7/5/3, pool3 1.

@@ -1,8 +1,9 @@
 using GalaxyMorphology.Models;
+using GalaxyMorphology.Tests.Support;
 
 namespace GalaxyMorphology.Tests.Models;
 
-[Collection(TorchRandomCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class ModelSpecTests
 {
     [Fact]
