@@ -27,6 +27,9 @@ public sealed record TrainingRecipe
     /// <summary>The architecture: vanilla, batchnorm, highdropout, deeper or compact.</summary>
     public string Variant { get; init; } = "compact";
 
+    /// <summary>A custom architecture (a layer table); when set it replaces <see cref="Variant"/>. Its input size and head come from this recipe.</summary>
+    public ModelSpec? Model { get; init; }
+
     /// <summary>The output head.</summary>
     public OutputHead Head { get; init; } = OutputHead.Sigmoid;
 
@@ -130,7 +133,7 @@ public sealed record TrainingRecipe
 
     /// <summary>A model builder for <see cref="Variant"/> at the preprocessing size with <see cref="Head"/>.</summary>
     /// <exception cref="ArgumentException">The variant is unknown.</exception>
-    public ModelBuilder CreateModelBuilder() => ModelFor(Variant)
+    public ModelBuilder CreateModelBuilder() => (Model is null ? ModelFor(Variant) : ModelBuilder.FromSpec(Model))
         .WithInputSize(Preprocessing.Size)
         .WithOutputHead(Head);
 
@@ -149,7 +152,7 @@ public sealed record TrainingRecipe
     /// <summary>Checks the recipe; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void Validate()
     {
-        if (!Variants.Contains(Variant?.ToLowerInvariant() ?? "")) throw new ArgumentException($"unknown variant '{Variant}'; variants: {string.Join(", ", Variants)}", nameof(Variant));
+        if (Model is null && !Variants.Contains(Variant?.ToLowerInvariant() ?? "")) throw new ArgumentException($"unknown variant '{Variant}'; variants: {string.Join(", ", Variants)}", nameof(Variant));
         ArgumentNullException.ThrowIfNull(Preprocessing);
         // statistics measured at run time are not there yet
         (StandardizeFromTrainingImages ? Preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null } : Preprocessing).Validate();
