@@ -1,0 +1,479 @@
+using System.Buffers;
+using SkiaSharp;
+
+namespace GalaxyMorphology.Synthetic;
+
+/// <summary>
+/// Renders <see cref="GalaxyParameters"/> into an RGB image: analytic light profiles summed into a linear float
+/// buffer (galaxy only inside its bounding box), Gaussian PSF blur, field stars, sky noise, then an asinh stretch
+/// like the SDSS colour composites. One buffer per image, no allocation per pixel.
+/// </summary>
+internal static class GalaxyRenderer
+{
+    private const float Frame = SyntheticGalaxyGenerator.NativeSize;
+
+    // Stretch: display = asinh(Softening * flux) / asinh(Softening * WhitePoint), clipped per channel.
+    private const float Softening = 7f;
+    private static readonly float StretchNorm = 1f / MathF.Asinh(Softening * 1.3f);
+
+    public static unsafe SKBitmap Render(GalaxyParameters p, int seed, SyntheticDifficulty difficulty, long id, int size)
+    {
+        var n = size * size;
+        var buffer = ArrayPool<float>.Shared.Rent(3 * n);
+        try
+        {
+            var planes = buffer.AsSpan(0, 3 * n);
+            planes.Clear();
+            var scale = size / Frame;
+
+            var box = Bounds(p, size, scale);
+            if (box.Width > 0 && box.Height > 0)
+            {
+                DrawGalaxy(p, planes, size, scale, box);
+                var sigma = p.PsfSigma * scale;
+                if (sigma >= 0.35f) Blur(planes, size, box, sigma);
+            }
+            DrawStars(p, planes, size, scale);
+            DrawArtifacts(p, planes, size, scale);
+
+            var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            var noise = new SyntheticRandom(seed, difficulty, id, SyntheticRandom.NoiseStream);
+            var dst = (byte*)bitmap.GetPixels();
+            var r = planes[..n];
+            var g = planes.Slice(n, n);
+            var b = planes.Slice(2 * n, n);
+            // A smaller output pixel averages several native ones, so its sky noise shrinks with the scale.
+            var skyNoise = p.NoiseSigma * MathF.Min(1f, scale);
+            var gain = 0.0015f;
+            for (var i = 0; i < n; i++)
+            {
+                var rr = r[i];
+                var gg = g[i];
+                var bb = b[i];
+                var shot = gain * (rr + gg + bb);
+                var sr = MathF.Sqrt(skyNoise * skyNoise + shot);
+                dst[4 * i] = Stretch(rr + p.SkyLevel + sr * noise.FastGaussian());
+                dst[4 * i + 1] = Stretch(gg + p.SkyLevel + sr * noise.FastGaussian());
+                dst[4 * i + 2] = Stretch(bb + p.SkyLevel + sr * noise.FastGaussian());
+                dst[4 * i + 3] = 255;
+            }
+            bitmap.NotifyPixelsChanged();
+            return bitmap;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte Stretch(float flux)
+    {
+        if (flux <= 0) return 0;
+        var v = MathF.Asinh(Softening * flux) * StretchNorm;
+        return v >= 1f ? (byte)255 : (byte)(v * 255f + 0.5f);
+    }
+
+    private readonly record struct Box(int X0, int Y0, int X1, int Y1)
+    {
+        public int Width => X1 - X0;
+        public int Height => Y1 - Y0;
+    }
+
+    /// <summary>The pixel box outside which the galaxy's light is far below the sky noise.</summary>
+    private static Box Bounds(GalaxyParameters p, int size, float scale)
+    {
+        var floor = MathF.Max(p.NoiseSigma * 0.25f, 1e-4f);
+        float radius = 0;
+        if (p.DiskFlux > 0) radius = MathF.Max(radius, p.DiskScale * MathF.Log(MathF.Max(p.DiskFlux / floor, 1.01f)));
+        if (p.BulgeFlux > 0 && p.Kind is not (GalaxyKind.Star or GalaxyKind.Artifact))
+        {
+            var n = p.SersicIndex;
+            var bn = 2 * n - 1f / 3;
+            var central = p.BulgeFlux * MathF.Exp(bn);
+            var x = MathF.Log(MathF.Max(central / floor, 1.01f)) / bn;
+            radius = MathF.Max(radius, p.BulgeRadius * MathF.Pow(x, n));
+        }
+        radius = MathF.Max(radius, p.Extent * 1.1f);
+        if (p.RingRadius > 0) radius = MathF.Max(radius, p.RingRadius * 1.3f);
+        if (p.ArcRadius > 0) radius = MathF.Max(radius, p.ArcRadius + 10 * p.PsfSigma);
+        if (p.Distortion > 0) radius += p.Distortion * 2;
+        var pad = 4 * p.PsfSigma;
+        var cx0 = p.CenterX;
+        var cy0 = p.CenterY;
+        float minX = cx0 - radius - pad, maxX = cx0 + radius + pad, minY = cy0 - radius - pad, maxY = cy0 + radius + pad;
+        if (p.CompanionFlux > 0)
+        {
+            var rc = p.CompanionRadius * 6 + pad;
+            minX = MathF.Min(minX, cx0 + p.CompanionX - rc);
+            maxX = MathF.Max(maxX, cx0 + p.CompanionX + rc);
+            minY = MathF.Min(minY, cy0 + p.CompanionY - rc);
+            maxY = MathF.Max(maxY, cy0 + p.CompanionY + rc);
+        }
+        return new Box(
+            Math.Clamp((int)MathF.Floor(minX * scale), 0, size), Math.Clamp((int)MathF.Floor(minY * scale), 0, size),
+            Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size));
+    }
+
+    private static void DrawGalaxy(GalaxyParameters p, Span<float> planes, int size, float scale, Box box)
+    {
+        var n = size * size;
+        var r = planes[..n];
+        var g = planes.Slice(n, n);
+        var b = planes.Slice(2 * n, n);
+        var inv = 1f / scale;
+        var (sin, cos) = MathF.SinCos(p.PositionAngle);
+        var (barSin, barCos) = MathF.SinCos(p.BarAngle);
+        var invQ = 1f / p.AxisRatio;
+        var invQb = 1f / p.BulgeAxisRatio;
+
+        var sersicN = p.SersicIndex;
+        var bn = 2 * sersicN - 1f / 3;
+        var invN = 1f / sersicN;
+        var bulgeCentral = p.BulgeFlux * MathF.Exp(bn);
+        var invRe = 1f / p.BulgeRadius;
+        var hasBulge = p.BulgeFlux > 0 && p.Kind is not (GalaxyKind.Star or GalaxyKind.Artifact);
+        var boxy = p.BulgeBoxiness > 2.01f;
+        var invBoxy = 1f / p.BulgeBoxiness;
+
+        var hasDisk = p.DiskFlux > 0;
+        var invH = 1f / p.DiskScale;
+        var cotPitch = p.Arms > 0 ? 1f / MathF.Tan(p.PitchAngle) : 0f;
+        var armInner = p.HasBar ? p.BarLength * 0.9f : MathF.Max(p.BulgeRadius * 1.2f, p.DiskScale * 0.35f);
+        var sharpen = p.Arms >= 5 ? 2 : 4;
+        var armMean = sharpen == 4 ? 35f / 128f : 3f / 8f;
+
+        var invBar = p.HasBar ? 1f / p.BarLength : 0f;
+        var invBarWidth = p.HasBar ? 1f / (p.BarLength * 0.22f) : 0f;
+
+        var ringWidth = p.RingRadius * 0.09f;
+        var (arcSin, arcCos) = MathF.SinCos(p.ArcAngle);
+        var arcStar = p.Odd == OddFeature.Other;
+        var invCompanion = p.CompanionFlux > 0 ? 1f / p.CompanionRadius : 0f;
+        var companionCentral = p.CompanionFlux * MathF.Exp(2 * 3f - 1f / 3);
+        var tailH = p.DiskFlux > 0 ? p.DiskScale * 2.2f : p.BulgeRadius * 2.5f;
+        var invTailH = 1f / MathF.Max(tailH, 1f);
+        var tailCot = 1f / MathF.Tan(0.6f);
+        var distortionScale = 1f / MathF.Max(p.Extent * 0.6f, 4f);
+        var clumpScale = 1f / MathF.Max(p.DiskScale * 0.18f, 1.2f);
+        var seed = p.TextureSeed;
+        var dustInvWidth = p.DustWidth > 0 ? 1f / p.DustWidth : 0f;
+        var (bc, dc) = (p.BulgeColor, p.DiskColor);
+
+        for (var py = box.Y0; py < box.Y1; py++)
+        {
+            var row = py * size;
+            var y = (py + 0.5f) * inv - p.CenterY;
+            for (var px = box.X0; px < box.X1; px++)
+            {
+                var x = (px + 0.5f) * inv - p.CenterX;
+                var wx = x;
+                var wy = y;
+                if (p.Distortion > 0)
+                {
+                    // Low-frequency warp: disturbed galaxies, mergers and irregulars lose their symmetry.
+                    var fx = x * distortionScale;
+                    var fy = y * distortionScale;
+                    wx += p.Distortion * (ValueNoise(fx, fy, seed) - 0.5f) * 2f;
+                    wy += p.Distortion * (ValueNoise(fx + 17.3f, fy - 9.1f, seed) - 0.5f) * 2f;
+                }
+                var xr = wx * cos + wy * sin;
+                var yr = -wx * sin + wy * cos;
+
+                float bulge = 0, disk = 0, blue = 0;
+                if (hasBulge)
+                {
+                    var yb = yr * invQb;
+                    float rb;
+                    if (boxy)
+                    {
+                        var ax = MathF.Abs(xr) + 0.3f;
+                        var ay = MathF.Abs(yb) + 0.3f;
+                        rb = MathF.Pow(MathF.Pow(ax, p.BulgeBoxiness) + MathF.Pow(ay, p.BulgeBoxiness), invBoxy);
+                    }
+                    else
+                    {
+                        rb = MathF.Sqrt(xr * xr + yb * yb + 0.25f);
+                    }
+                    bulge = bulgeCentral * MathF.Exp(-bn * MathF.Pow(rb * invRe, invN));
+                }
+
+                var yd = yr * invQ;
+                var rd = MathF.Sqrt(xr * xr + yd * yd);
+                if (hasDisk)
+                {
+                    disk = p.DiskFlux * MathF.Exp(-rd * invH);
+                    if (p.Arms > 0)
+                    {
+                        var theta = MathF.Atan2(yd, xr);
+                        var phase = p.Arms * (theta - MathF.Log(rd + 0.5f) * cotPitch) + p.ArmPhase;
+                        var arm = 0.5f + 0.5f * MathF.Cos(phase);
+                        arm *= arm;
+                        if (sharpen == 4) arm *= arm;
+                        var onset = SmoothStep(armInner, armInner * 1.6f, rd);
+                        var a = p.ArmStrength * onset;
+                        var armLight = arm / armMean;
+                        if (p.Clumpiness > 0)
+                            armLight *= 1f - p.Clumpiness + 2f * p.Clumpiness * ValueNoise(xr * clumpScale, yd * clumpScale, seed + 7);
+                        var armFlux = disk * a * armLight;
+                        disk *= 1f - a;
+                        blue += armFlux;
+                    }
+                    else if (p.Clumpiness > 0)
+                    {
+                        var c = ValueNoise(xr * clumpScale * 0.6f, yd * clumpScale * 0.6f, seed + 3);
+                        var c2 = ValueNoise(xr * clumpScale * 1.5f, yd * clumpScale * 1.5f, seed + 5);
+                        var clumps = c * c * c2 * 4f;
+                        blue += disk * p.Clumpiness * clumps;
+                        disk *= 1f - p.Clumpiness * 0.7f;
+                    }
+                    if (p.HasBar)
+                    {
+                        var xb = xr * barCos + yd * barSin;
+                        var yb = -xr * barSin + yd * barCos;
+                        var u = xb * invBar;
+                        var v = yb * invBarWidth;
+                        var u2 = u * u;
+                        bulge += p.BarFlux * MathF.Exp(-u2 * u2 - v * v);
+                    }
+                }
+                if (p.RingFlux > 0)
+                {
+                    var dr = (rd - p.RingRadius) / ringWidth;
+                    var ring = p.RingFlux * MathF.Exp(-0.5f * dr * dr);
+                    ring *= 0.55f + 0.9f * ValueNoise(xr * 0.15f, yd * 0.15f, seed + 11);
+                    blue += ring;
+                }
+                if (p.ArcFlux > 0)
+                {
+                    var ax = x - p.ArcRadius * arcCos;
+                    var ay = y - p.ArcRadius * arcSin;
+                    if (arcStar)
+                    {
+                        var d2 = (ax * ax + ay * ay) / (p.PsfSigma * p.PsfSigma * 1.2f);
+                        var star = p.ArcFlux * MathF.Exp(-0.5f * d2);
+                        r[row + px] += star;
+                        g[row + px] += star * 0.95f;
+                        b[row + px] += star * 0.85f;
+                    }
+                    else
+                    {
+                        // A thin tangential arc (a lensed background galaxy) at the arc radius.
+                        var rc = MathF.Sqrt(x * x + y * y);
+                        var along = x * -arcSin + y * arcCos; // distance along the tangent through the arc centre
+                        var toward = x * arcCos + y * arcSin;
+                        var dr = (rc - p.ArcRadius) / 1.6f;
+                        var spread = p.ArcRadius * 0.45f;
+                        var arc = toward > 0 ? p.ArcFlux * MathF.Exp(-0.5f * dr * dr - 0.5f * along * along / (spread * spread)) : 0f;
+                        blue += arc;
+                    }
+                }
+                if (p.TailFlux > 0)
+                {
+                    // Tidal tails: a faint, loose one-armed pattern in an extended envelope.
+                    var rt = MathF.Sqrt(xr * xr + yr * yr);
+                    var theta = MathF.Atan2(yr, xr);
+                    var arm = 0.5f + 0.5f * MathF.Cos(theta - MathF.Log(rt + 1f) * tailCot + p.ArmPhase);
+                    arm *= arm;
+                    arm *= arm;
+                    disk += p.TailFlux * MathF.Exp(-rt * invTailH) * arm * 3f * SmoothStep(p.Extent * 0.2f, p.Extent * 0.6f, rt);
+                }
+                if (p.CompanionFlux > 0)
+                {
+                    var cx = x - p.CompanionX;
+                    var cy = y - p.CompanionY;
+                    var rc = MathF.Sqrt(cx * cx + cy * cy * 1.3f + 0.25f);
+                    bulge += companionCentral * MathF.Exp(-(2 * 3f - 1f / 3) * MathF.Pow(rc * invCompanion, 1f / 3f));
+                }
+
+                var i = row + px;
+                var lr = bulge * bc.R + disk * dc.R + blue * dc.R * 0.85f;
+                var lg = bulge * bc.G + disk * dc.G + blue * dc.G * 0.95f;
+                var lb = bulge * bc.B + disk * dc.B + blue * dc.B * 1.1f;
+                if (dustInvWidth > 0)
+                {
+                    var dy = (yr - p.DustWidth * 0.3f) * dustInvWidth;
+                    var along = SmoothStep(p.Extent * 0.9f, p.Extent * 0.2f, MathF.Abs(xr));
+                    var depth = p.DustDepth * MathF.Exp(-0.5f * dy * dy) * along;
+                    lr *= 1f - depth * 0.8f;
+                    lg *= 1f - depth * 0.9f;
+                    lb *= 1f - depth;
+                }
+                r[i] += lr;
+                g[i] += lg;
+                b[i] += lb;
+            }
+        }
+    }
+
+    private static void DrawStars(GalaxyParameters p, Span<float> planes, int size, float scale)
+    {
+        foreach (var s in p.FieldStars)
+            AddStar(planes, size, scale, s.X, s.Y, s.Flux, s.Sigma, s.R, s.G, s.B, s.Flux > 3f);
+    }
+
+    private static void DrawArtifacts(GalaxyParameters p, Span<float> planes, int size, float scale)
+    {
+        if (p.Kind == GalaxyKind.Star)
+        {
+            AddStar(planes, size, scale, p.CenterX, p.CenterY, p.BulgeFlux, p.PsfSigma, 1f, 0.95f, 0.85f, spikes: true);
+            return;
+        }
+        if (p.Kind != GalaxyKind.Artifact) return;
+        var n = size * size;
+        var inv = 1f / scale;
+        var (sin, cos) = MathF.SinCos(p.ArcAngle);
+        var channel = (int)(p.TextureSeed % 3);
+        for (var py = 0; py < size; py++)
+        {
+            var y = (py + 0.5f) * inv - p.CenterY;
+            for (var px = 0; px < size; px++)
+            {
+                var x = (px + 0.5f) * inv - p.CenterX;
+                float v;
+                if (p.Artifact == ArtifactKind.SatelliteTrail)
+                {
+                    // A straight streak across the frame, bright in one band only (as SDSS trails are).
+                    var d = (-x * sin + y * cos) / 1.3f;
+                    v = p.BulgeFlux * 0.05f * MathF.Exp(-0.5f * d * d);
+                }
+                else
+                {
+                    // A ghost: a faint coloured doughnut from internal reflections.
+                    var rr = MathF.Sqrt(x * x + y * y);
+                    var d = (rr - p.Extent) / (p.Extent * 0.25f);
+                    v = p.BulgeFlux * 0.012f * MathF.Exp(-0.5f * d * d);
+                }
+                if (v > 1e-5f) planes[channel * n + py * size + px] += v;
+            }
+        }
+    }
+
+    private static void AddStar(Span<float> planes, int size, float scale, float cx, float cy, float flux, float sigma, float cr, float cg, float cb, bool spikes)
+    {
+        var n = size * size;
+        var s = MathF.Max(sigma * scale, 0.45f);
+        // Bright stars carry a wide halo and, sometimes, diffraction spikes; their cores saturate anyway.
+        var halo = flux * 0.02f;
+        var haloScale = sigma * 4f * scale;
+        var reach = MathF.Max(4 * s, flux > 1 ? haloScale * MathF.Log(flux * 800f) : 0f);
+        if (spikes) reach = MathF.Max(reach, 40f * scale * MathF.Sqrt(flux));
+        var x0 = Math.Max(0, (int)(cx * scale - reach));
+        var x1 = Math.Min(size, (int)(cx * scale + reach) + 1);
+        var y0 = Math.Max(0, (int)(cy * scale - reach));
+        var y1 = Math.Min(size, (int)(cy * scale + reach) + 1);
+        var invTwoS2 = 1f / (2 * s * s);
+        var peak = flux;
+        for (var py = y0; py < y1; py++)
+        {
+            var dy = py + 0.5f - cy * scale;
+            for (var px = x0; px < x1; px++)
+            {
+                var dx = px + 0.5f - cx * scale;
+                var d2 = dx * dx + dy * dy;
+                var v = peak * MathF.Exp(-d2 * invTwoS2);
+                if (flux > 1) v += halo * MathF.Exp(-MathF.Sqrt(d2) / haloScale);
+                if (spikes)
+                {
+                    var a = MathF.Abs(dx + dy) * 0.7071f;
+                    var c = MathF.Abs(dx - dy) * 0.7071f;
+                    var w = 0.6f * s;
+                    v += flux * 0.05f * (MathF.Exp(-a * a / (w * w) - c / (12f * scale)) + MathF.Exp(-c * c / (w * w) - a / (12f * scale)));
+                }
+                var i = py * size + px;
+                planes[i] += v * cr;
+                planes[n + i] += v * cg;
+                planes[2 * n + i] += v * cb;
+            }
+        }
+    }
+
+    /// <summary>Separable Gaussian blur of the three planes inside <paramref name="box"/> (grown by the kernel).</summary>
+    private static void Blur(Span<float> planes, int size, Box box, float sigma)
+    {
+        var radius = Math.Min((int)MathF.Ceiling(2.5f * sigma), 12);
+        Span<float> kernel = stackalloc float[2 * radius + 1];
+        float sum = 0;
+        for (var k = -radius; k <= radius; k++) sum += kernel[k + radius] = MathF.Exp(-k * k / (2 * sigma * sigma));
+        for (var k = 0; k < kernel.Length; k++) kernel[k] /= sum;
+
+        var x0 = Math.Max(0, box.X0 - radius);
+        var x1 = Math.Min(size, box.X1 + radius);
+        var y0 = Math.Max(0, box.Y0 - radius);
+        var y1 = Math.Min(size, box.Y1 + radius);
+        var width = x1 - x0;
+        var height = y1 - y0;
+        var n = size * size;
+        var scratch = ArrayPool<float>.Shared.Rent(Math.Max(width, height));
+        try
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                var plane = planes.Slice(c * n, n);
+                for (var y = y0; y < y1; y++)
+                {
+                    var row = plane.Slice(y * size, size);
+                    for (var x = x0; x < x1; x++)
+                    {
+                        float acc = 0;
+                        var lo = Math.Max(x - radius, 0);
+                        var hi = Math.Min(x + radius, size - 1);
+                        for (var k = lo; k <= hi; k++) acc += row[k] * kernel[k - x + radius];
+                        scratch[x - x0] = acc;
+                    }
+                    scratch.AsSpan(0, width).CopyTo(row.Slice(x0, width));
+                }
+                for (var x = x0; x < x1; x++)
+                {
+                    for (var y = y0; y < y1; y++)
+                    {
+                        float acc = 0;
+                        var lo = Math.Max(y - radius, 0);
+                        var hi = Math.Min(y + radius, size - 1);
+                        for (var k = lo; k <= hi; k++) acc += plane[k * size + x] * kernel[k - y + radius];
+                        scratch[y - y0] = acc;
+                    }
+                    for (var y = y0; y < y1; y++) plane[y * size + x] = scratch[y - y0];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    private static float SmoothStep(float edge0, float edge1, float x)
+    {
+        var t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
+        return t * t * (3 - 2 * t);
+    }
+
+    /// <summary>Smooth value noise in [0, 1): hashed lattice values, bilinear with smoothstep weights.</summary>
+    internal static float ValueNoise(float x, float y, uint seed)
+    {
+        var fx = MathF.Floor(x);
+        var fy = MathF.Floor(y);
+        var ix = (int)fx;
+        var iy = (int)fy;
+        var tx = x - fx;
+        var ty = y - fy;
+        tx = tx * tx * (3 - 2 * tx);
+        ty = ty * ty * (3 - 2 * ty);
+        var a = Lattice(ix, iy, seed);
+        var b = Lattice(ix + 1, iy, seed);
+        var c = Lattice(ix, iy + 1, seed);
+        var d = Lattice(ix + 1, iy + 1, seed);
+        return a + (b - a) * tx + (c - a) * ty + (a - b - c + d) * tx * ty;
+    }
+
+    private static float Lattice(int x, int y, uint seed)
+    {
+        var h = (uint)x * 0x8DA6B343u ^ (uint)y * 0xD8163841u ^ seed * 0xCB1AB31Fu;
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        h *= 0x297A2D39u;
+        h ^= h >> 15;
+        return (h >> 8) * (1f / 16777216f);
+    }
+}
