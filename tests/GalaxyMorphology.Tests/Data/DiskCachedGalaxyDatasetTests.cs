@@ -1,6 +1,6 @@
 using GalaxyMorphology.Data;
 using GalaxyMorphology.Imaging;
-using GalaxyMorphology.Tests.Imaging;
+using GalaxyMorphology.Tests.ImagingTests;
 using SkiaSharp;
 
 namespace GalaxyMorphology.Tests.Data;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using GalaxyMorphology.Data;
 using GalaxyMorphology.Taxonomy;
-using GalaxyMorphology.Tests.Imaging;
+using GalaxyMorphology.Tests.ImagingTests;
 using Microsoft.Data.Analysis;
 
 namespace GalaxyMorphology.Tests.Data;

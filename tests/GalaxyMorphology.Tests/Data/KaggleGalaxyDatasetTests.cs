@@ -1,7 +1,7 @@
 using GalaxyMorphology.Data;
 using GalaxyMorphology.Imaging;
 using GalaxyMorphology.Taxonomy;
-using GalaxyMorphology.Tests.Imaging;
+using GalaxyMorphology.Tests.ImagingTests;
 using SkiaSharp;
 
 namespace GalaxyMorphology.Tests.Data;

@@ -1,4 +1,4 @@
-namespace GalaxyMorphology.Tests.Imaging;
+namespace GalaxyMorphology.Tests.ImagingTests;
 
 /// <summary>
 /// Writes a minimal baseline JPEG with four components (CMYK, Adobe APP14 marker, the stored values inverted as

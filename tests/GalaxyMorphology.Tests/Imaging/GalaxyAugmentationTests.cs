@@ -1,7 +1,7 @@
 using GalaxyMorphology.Data;
 using GalaxyMorphology.Imaging;
 
-namespace GalaxyMorphology.Tests.Imaging;
+namespace GalaxyMorphology.Tests.ImagingTests;
 
 public class GalaxyAugmentationTests
 {

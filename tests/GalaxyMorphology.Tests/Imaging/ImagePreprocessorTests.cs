@@ -1,7 +1,7 @@
 using GalaxyMorphology.Imaging;
 using SkiaSharp;
 
-namespace GalaxyMorphology.Tests.Imaging;
+namespace GalaxyMorphology.Tests.ImagingTests;
 
 public class ImagePreprocessorTests
 {

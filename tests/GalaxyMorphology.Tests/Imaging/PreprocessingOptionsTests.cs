@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GalaxyMorphology.Imaging;
 
-namespace GalaxyMorphology.Tests.Imaging;
+namespace GalaxyMorphology.Tests.ImagingTests;
 
 public class PreprocessingOptionsTests
 {

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace GalaxyMorphology.Tests.Imaging;
+namespace GalaxyMorphology.Tests.ImagingTests;
 
 /// <summary>Builds small images and image files for tests.</summary>
 internal static class TestImages
