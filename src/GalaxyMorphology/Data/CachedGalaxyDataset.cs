@@ -38,6 +38,9 @@ public sealed class CachedGalaxyDataset : IGalaxyDataset
     public ImageShape Shape => Source.Shape;
 
     /// <inheritdoc />
+    public float[]? TargetsOf(int index) => Source.TargetsOf(index);
+
+    /// <inheritdoc />
     public GalaxySample Get(int index)
     {
         if (Volatile.Read(ref cache[index]) is { } hit) return hit;

@@ -78,6 +78,9 @@ public sealed class DiskCachedGalaxyDataset : IGalaxyDataset
     public ImageShape Shape => Source.Shape;
 
     /// <inheritdoc />
+    public float[]? TargetsOf(int index) => Source.TargetsOf(index);
+
+    /// <inheritdoc />
     public GalaxySample Get(int index)
     {
         var id = Source.Ids[index];

@@ -73,4 +73,7 @@ public sealed class GalaxyImageFolder : IGalaxyDataset
     /// <inheritdoc />
     /// <exception cref="InvalidImageException">The image cannot be decoded; the message names the file.</exception>
     public GalaxySample Get(int index) => new(ids[index], Preprocessor.Process(paths[index]), null);
+
+    /// <inheritdoc />
+    public float[]? TargetsOf(int index) => null;
 }

@@ -138,6 +138,9 @@ public sealed class KaggleGalaxyDataset : IGalaxyDataset
     /// <exception cref="InvalidImageException">The image cannot be decoded; the message names the file.</exception>
     public GalaxySample Get(int index) => new(ids[index], Preprocessor.Process(paths[index]), Targets(index));
 
+    /// <inheritdoc />
+    public float[]? TargetsOf(int index) => Targets(index);
+
     /// <summary>The dataset's labels as a DataFrame: <c>GalaxyID</c>, the 37 columns, then <c>ImagePath</c>.</summary>
     public DataFrame ToDataFrame()
     {

@@ -45,4 +45,7 @@ public sealed class SubsetGalaxyDataset : IGalaxyDataset
 
     /// <inheritdoc />
     public GalaxySample Get(int index) => Source.Get(indices[index]);
+
+    /// <inheritdoc />
+    public float[]? TargetsOf(int index) => Source.TargetsOf(indices[index]);
 }
