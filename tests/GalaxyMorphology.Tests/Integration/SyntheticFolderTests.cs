@@ -42,6 +42,27 @@ public sealed class SyntheticFolderTests
     }
 
     [Fact]
+    public void A_submission_file_round_trips_through_the_labels_reader()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        SyntheticKaggleWriter.Write(data, new SyntheticWriterOptions { Count = 4, TestCount = 9, Seed = 2, Size = 424 });
+        var preprocessing = new PreprocessingOptions { Size = TestModels.Size };
+        using var model = GalaxyModel.FromNetwork(TestModels.Small(), preprocessing);
+        var images = GalaxyImageFolder.Open(Path.Combine(data, "images_test_rev1"), preprocessing);
+        var predictions = model.Predict(images, tta: true);
+        var submission = temp.File("submission.csv");
+        SubmissionWriter.Write(submission, predictions);
+
+        var back = GalaxyLabels.Load(submission, new GalaxyDatasetOptions { TreeSums = TreeSumPolicy.Warn });
+        back.Ids.Should().Equal(predictions.Select(p => p.Id));
+        for (var i = 0; i < predictions.Count; i++)
+            for (var c = 0; c < GalaxyZooTaxonomy.OutputCount; c++)
+                back.Targets[i][c].Should().BeApproximately(predictions[i].Votes[c], 1e-6f, $"row {i + 2}, {GalaxyZooTaxonomy.Columns[c]}");
+        File.ReadLines(submission).First().Should().Be(SubmissionWriter.Header);
+    }
+
+    [Fact]
     public void The_mean_predictor_scores_what_a_hand_computation_gives()
     {
         var train = TestModels.Learnable(40, seed: 5);
