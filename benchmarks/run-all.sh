@@ -11,7 +11,7 @@ dotnet build benchmarks/GalaxyMorphology.Benchmarks -c Release -nologo -v quiet
 bench="dotnet benchmarks/GalaxyMorphology.Benchmarks/bin/Release/net10.0/GalaxyMorphology.Benchmarks.dll"
 run() { echo "+ $*" >&2; "$@" | tee -a "$out"; }
 
-for t in 1 2; do run $bench decode --data "$data" --threads $t; done
+run $bench decode --data "$data"
 run $bench loader --data "$data" --threads 2
 for v in vanilla batchnorm; do for b in 32 64; do run $bench step --variant $v --batch $b --threads 2; done; done
 for b in 32 64; do run $bench step --variant compact --batch $b --threads 2; done
