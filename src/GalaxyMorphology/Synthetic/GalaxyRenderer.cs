@@ -52,9 +52,10 @@ internal static class GalaxyRenderer
                 var bb = b[i];
                 var shot = gain * (rr + gg + bb);
                 var sr = MathF.Sqrt(skyNoise * skyNoise + shot);
-                dst[4 * i] = Stretch(rr + p.SkyLevel + sr * noise.FastGaussian());
+                // The SDSS sky is faintly brown: more residual light in the red band than in the blue.
+                dst[4 * i] = Stretch(rr + p.SkyLevel * 1.3f + sr * noise.FastGaussian());
                 dst[4 * i + 1] = Stretch(gg + p.SkyLevel + sr * noise.FastGaussian());
-                dst[4 * i + 2] = Stretch(bb + p.SkyLevel + sr * noise.FastGaussian());
+                dst[4 * i + 2] = Stretch(bb + p.SkyLevel * 0.7f + sr * noise.FastGaussian());
                 dst[4 * i + 3] = 255;
             }
             bitmap.NotifyPixelsChanged();
@@ -86,13 +87,8 @@ internal static class GalaxyRenderer
         float radius = 0;
         if (p.DiskFlux > 0) radius = MathF.Max(radius, p.DiskScale * MathF.Log(MathF.Max(p.DiskFlux / floor, 1.01f)));
         if (p.BulgeFlux > 0 && p.Kind is not (GalaxyKind.Star or GalaxyKind.Artifact))
-        {
-            var n = p.SersicIndex;
-            var bn = 2 * n - 1f / 3;
-            var central = p.BulgeFlux * MathF.Exp(bn);
-            var x = MathF.Log(MathF.Max(central / floor, 1.01f)) / bn;
-            radius = MathF.Max(radius, p.BulgeRadius * MathF.Pow(x, n));
-        }
+            radius = MathF.Max(radius, SersicReach(p.BulgeFlux, p.SersicIndex, p.BulgeRadius, floor) / MathF.Sqrt(p.BulgeAxisRatio));
+        if (p.TailFlux > 0) radius = MathF.Max(radius, TailScale(p) * MathF.Log(MathF.Max(3 * p.TailFlux / floor, 1.01f)));
         radius = MathF.Max(radius, p.Extent * 1.1f);
         if (p.RingRadius > 0) radius = MathF.Max(radius, p.RingRadius * 1.3f);
         if (p.ArcRadius > 0) radius = MathF.Max(radius, p.ArcRadius + 10 * p.PsfSigma);
@@ -103,7 +99,7 @@ internal static class GalaxyRenderer
         float minX = cx0 - radius - pad, maxX = cx0 + radius + pad, minY = cy0 - radius - pad, maxY = cy0 + radius + pad;
         if (p.CompanionFlux > 0)
         {
-            var rc = p.CompanionRadius * 6 + pad;
+            var rc = SersicReach(p.CompanionFlux, CompanionSersic, p.CompanionRadius, floor) + pad;
             minX = MathF.Min(minX, cx0 + p.CompanionX - rc);
             maxX = MathF.Max(maxX, cx0 + p.CompanionX + rc);
             minY = MathF.Min(minY, cy0 + p.CompanionY - rc);
@@ -113,6 +109,18 @@ internal static class GalaxyRenderer
             Math.Clamp((int)MathF.Floor(minX * scale), 0, size), Math.Clamp((int)MathF.Floor(minY * scale), 0, size),
             Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size));
     }
+
+    private const float CompanionSersic = 3f;
+
+    /// <summary>Radius where a Sérsic profile with intensity <paramref name="flux"/> at its effective radius drops to <paramref name="floor"/>.</summary>
+    private static float SersicReach(float flux, float n, float effectiveRadius, float floor)
+    {
+        var bn = 2 * n - 1f / 3;
+        var x = MathF.Log(MathF.Max(flux * MathF.Exp(bn) / floor, 1.01f)) / bn;
+        return effectiveRadius * MathF.Pow(x, n);
+    }
+
+    private static float TailScale(GalaxyParameters p) => MathF.Max(p.DiskFlux > 0 ? p.DiskScale * 2.2f : p.BulgeRadius * 2.5f, 1f);
 
     private static void DrawGalaxy(GalaxyParameters p, Span<float> planes, int size, float scale, Box box)
     {
@@ -149,9 +157,9 @@ internal static class GalaxyRenderer
         var (arcSin, arcCos) = MathF.SinCos(p.ArcAngle);
         var arcStar = p.Odd == OddFeature.Other;
         var invCompanion = p.CompanionFlux > 0 ? 1f / p.CompanionRadius : 0f;
-        var companionCentral = p.CompanionFlux * MathF.Exp(2 * 3f - 1f / 3);
-        var tailH = p.DiskFlux > 0 ? p.DiskScale * 2.2f : p.BulgeRadius * 2.5f;
-        var invTailH = 1f / MathF.Max(tailH, 1f);
+        var companionBn = 2 * CompanionSersic - 1f / 3;
+        var companionCentral = p.CompanionFlux * MathF.Exp(companionBn);
+        var invTailH = 1f / TailScale(p);
         var tailCot = 1f / MathF.Tan(0.6f);
         var distortionScale = 1f / MathF.Max(p.Extent * 0.6f, 4f);
         var clumpScale = 1f / MathF.Max(p.DiskScale * 0.18f, 1.2f);
@@ -282,7 +290,7 @@ internal static class GalaxyRenderer
                     var cx = x - p.CompanionX;
                     var cy = y - p.CompanionY;
                     var rc = MathF.Sqrt(cx * cx + cy * cy * 1.3f + 0.25f);
-                    bulge += companionCentral * MathF.Exp(-(2 * 3f - 1f / 3) * MathF.Pow(rc * invCompanion, 1f / 3f));
+                    bulge += companionCentral * MathF.Exp(-companionBn * MathF.Pow(rc * invCompanion, 1f / CompanionSersic));
                 }
 
                 var i = row + px;
@@ -308,7 +316,7 @@ internal static class GalaxyRenderer
     private static void DrawStars(GalaxyParameters p, Span<float> planes, int size, float scale)
     {
         foreach (var s in p.FieldStars)
-            AddStar(planes, size, scale, s.X, s.Y, s.Flux, s.Sigma, s.R, s.G, s.B, s.Flux > 3f);
+            AddStar(planes, size, scale, s.X, s.Y, s.Flux, s.Sigma, s.R, s.G, s.B, s.Flux > 8f);
     }
 
     private static void DrawArtifacts(GalaxyParameters p, Span<float> planes, int size, float scale)
@@ -377,7 +385,7 @@ internal static class GalaxyRenderer
                     var a = MathF.Abs(dx + dy) * 0.7071f;
                     var c = MathF.Abs(dx - dy) * 0.7071f;
                     var w = 0.6f * s;
-                    v += flux * 0.05f * (MathF.Exp(-a * a / (w * w) - c / (12f * scale)) + MathF.Exp(-c * c / (w * w) - a / (12f * scale)));
+                    v += flux * 0.02f * (MathF.Exp(-a * a / (w * w) - c / (12f * scale)) + MathF.Exp(-c * c / (w * w) - a / (12f * scale)));
                 }
                 var i = py * size + px;
                 planes[i] += v * cr;

@@ -1,7 +1,7 @@
 namespace GalaxyMorphology.Synthetic;
 
 /// <summary>
-/// Draws the true parameters of a galaxy. Proportions follow the real Galaxy Zoo 2 sample: about two fifths
+/// Draws the true parameters of a galaxy. Proportions follow the real Galaxy Zoo 2 sample: about a third
 /// ellipticals, half disks (most of them spirals, a third barred), an eighth edge-on, a few stars and artefacts,
 /// a fifth with something odd. Sizes, brightness and noise depend on the difficulty.
 /// </summary>
@@ -19,12 +19,12 @@ internal static class ParameterSampler
             _ => (1f, 1f, 1f),
         };
 
-        var kind = (GalaxyKind)rng.Categorical([0.38, 0.46, 0.13, 0.02, 0.01]);
+        var kind = (GalaxyKind)rng.Categorical([0.33, 0.525, 0.12, 0.017, 0.008]);
         // Apparent size varies by a factor of about four, as in the Kaggle cut-outs; log-normal with a floor.
-        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 20f;
-        size = Math.Clamp(size, 6f, 70f);
+        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
+        size = Math.Clamp(size, 10f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
-        var noise = noiseFactor * 0.0065f * (float)Math.Exp(rng.Gaussian() * 0.3);
+        var noise = noiseFactor * 0.015f * (float)Math.Exp(rng.Gaussian() * 0.3);
 
         var b = new Builder
         {
@@ -32,9 +32,9 @@ internal static class ParameterSampler
             CenterX = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             CenterY = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             PositionAngle = (float)rng.Uniform(0, Math.PI),
-            SkyLevel = 0.004f * (float)rng.Uniform(0.5, 1.5),
+            SkyLevel = 0.006f * (float)rng.Uniform(0.4, 1.6),
             NoiseSigma = noise,
-            PsfSigma = (float)rng.Uniform(1.0, 1.9),
+            PsfSigma = (float)rng.Uniform(1.8, 3.2),
             TextureSeed = (uint)rng.NextUInt64(),
             BulgeColor = Jitter(ref rng, (1.0f, 0.80f, 0.58f), 0.06f),
             DiskColor = Jitter(ref rng, (0.72f, 0.82f, 1.0f), 0.08f),
@@ -63,7 +63,7 @@ internal static class ParameterSampler
 
         // Visibility: how well structure stands out, from apparent size and surface brightness against the noise.
         var surface = Math.Max(b.DiskFlux, b.BulgeFlux * 0.6f) + 1e-4f;
-        var score = 1.6 * Math.Log(b.Extent / 45.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 0.9;
+        var score = 1.6 * Math.Log(b.Extent / 80.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 1.4;
         b.Visibility = (float)(1 / (1 + Math.Exp(-score)));
         return b.Build();
     }
@@ -71,16 +71,16 @@ internal static class ParameterSampler
     private static void SampleElliptical(ref SyntheticRandom rng, Builder b, float size, float brightness)
     {
         // Roundness mixture: round, in between and cigar-shaped in the real proportions (about 40/47/13).
-        b.AxisRatio = rng.Categorical([0.40, 0.47, 0.13]) switch
+        b.AxisRatio = rng.Categorical([0.42, 0.50, 0.08]) switch
         {
             0 => (float)rng.Uniform(0.80, 1.0),
             1 => (float)rng.Uniform(0.47, 0.80),
             _ => (float)rng.Uniform(0.22, 0.47),
         };
         b.BulgeAxisRatio = b.AxisRatio;
-        b.SersicIndex = (float)rng.Uniform(2.0, 5.0);
-        b.BulgeRadius = size * (float)rng.Uniform(0.45, 0.8);
-        b.BulgeFlux = brightness * (float)rng.Uniform(0.15, 0.35);
+        b.SersicIndex = (float)rng.Uniform(1.5, 4.0);
+        b.BulgeRadius = size * (float)rng.Uniform(0.4, 0.75);
+        b.BulgeFlux = brightness * (float)rng.Uniform(0.09, 0.22);
         b.Extent = b.BulgeRadius * 2.6f;
     }
 
@@ -89,7 +89,7 @@ internal static class ParameterSampler
         var cosI = (float)rng.Uniform(0.3, 1.0);
         b.AxisRatio = MathF.Sqrt(cosI * cosI * (1 - 0.12f * 0.12f) + 0.12f * 0.12f);
         b.DiskScale = size * (float)rng.Uniform(0.55, 0.95);
-        b.DiskFlux = brightness * (float)rng.Uniform(0.25, 0.55);
+        b.DiskFlux = brightness * (float)rng.Uniform(0.3, 0.65);
         b.Extent = b.DiskScale * 3.2f;
 
         b.Prominence = (BulgeProminence)rng.Categorical([0.12, 0.40, 0.38, 0.10]);
@@ -169,7 +169,7 @@ internal static class ParameterSampler
 
     private static void SampleOddFeature(ref SyntheticRandom rng, Builder b, float size, float brightness)
     {
-        var dustChance = b.Kind == GalaxyKind.EdgeOn ? 0.30 : 0.0;
+        var dustChance = b.Kind == GalaxyKind.EdgeOn ? 0.10 : 0.0;
         if (rng.Chance(dustChance))
         {
             b.Odd = OddFeature.DustLane;
@@ -213,7 +213,7 @@ internal static class ParameterSampler
                 b.CompanionX = (float)(Math.Cos(angle) * distance);
                 b.CompanionY = (float)(Math.Sin(angle) * distance);
                 b.CompanionRadius = size * (float)rng.Uniform(0.3, 0.8);
-                b.CompanionFlux = brightness * (float)rng.Uniform(0.15, 0.4);
+                b.CompanionFlux = brightness * (float)rng.Uniform(0.04, 0.15);
                 b.TailFlux = brightness * (float)rng.Uniform(0.06, 0.15);
                 b.Distortion = scale * (float)rng.Uniform(0.15, 0.35);
                 b.Extent = Math.Max(b.Extent, distance + b.CompanionRadius * 2);
@@ -244,8 +244,10 @@ internal static class ParameterSampler
                 y = (float)rng.Uniform(4, Frame - 4);
             } while (MathF.Abs(x - Frame / 2) < 50 && MathF.Abs(y - Frame / 2) < 50);
             var flux = (float)Math.Exp(rng.Uniform(Math.Log(0.05), Math.Log(12)));
-            var warm = (float)rng.Uniform(0, 0.35);
-            stars[i] = new FieldStar(x, y, flux, psf * (float)rng.Uniform(0.9, 1.1), 1f, 1f - warm * 0.4f, 1f - warm);
+            // Stellar colours from blue-white to deep red, as the gri composites show them.
+            var t = (float)rng.NextDouble();
+            var (r, g, bl) = t < 0.2f ? (0.75f, 0.85f, 1.1f) : t < 0.6f ? (1f, 0.85f, 0.65f) : t < 0.85f ? (1.1f, 0.7f, 0.45f) : (1.2f, 0.45f, 0.3f);
+            stars[i] = new FieldStar(x, y, flux, psf * (float)rng.Uniform(0.9, 1.1), r, g, bl);
         }
         return stars;
     }
