@@ -67,11 +67,26 @@ internal static class GalaxyRenderer
         }
     }
 
+    // The stretch as a table: flux steps of 1/2048 are far finer than one output level anywhere on the curve.
+    private const int StretchSteps = 2048;
+    private static readonly byte[] StretchTable = BuildStretchTable();
+
+    private static byte[] BuildStretchTable()
+    {
+        var table = new byte[(int)(1.3f * StretchSteps) + 2];
+        for (var i = 0; i < table.Length; i++)
+        {
+            var v = MathF.Asinh(Softening * i / StretchSteps) * StretchNorm;
+            table[i] = v >= 1f ? (byte)255 : (byte)(v * 255f + 0.5f);
+        }
+        return table;
+    }
+
     private static byte Stretch(float flux)
     {
         if (flux <= 0) return 0;
-        var v = MathF.Asinh(Softening * flux) * StretchNorm;
-        return v >= 1f ? (byte)255 : (byte)(v * 255f + 0.5f);
+        var index = flux * StretchSteps;
+        return index >= StretchTable.Length - 1 ? (byte)255 : StretchTable[(int)(index + 0.5f)];
     }
 
     private readonly record struct Box(int X0, int Y0, int X1, int Y1)
@@ -143,8 +158,14 @@ internal static class GalaxyRenderer
         var boxy = p.BulgeBoxiness > 2.01f;
         var invBoxy = 1f / p.BulgeBoxiness;
 
+        // Radial profiles as tables (pow/exp per pixel dominate the cost otherwise), 1/4 pixel steps.
+        var reach = MathF.Sqrt(box.Width * box.Width + box.Height * box.Height) * inv + 2 * p.Distortion + 2;
+        using var bulgeProfile = hasBulge ? new RadialProfile(reach / p.BulgeAxisRatio, r => bulgeCentral * MathF.Exp(-bn * MathF.Pow(r * invRe, invN))) : null;
+
         var hasDisk = p.DiskFlux > 0;
         var invH = 1f / p.DiskScale;
+        using var diskProfile = hasDisk ? new RadialProfile(reach / p.AxisRatio, r => p.DiskFlux * MathF.Exp(-r * invH)) : null;
+        using var logProfile = hasDisk && p.Arms > 0 ? new RadialProfile(reach / p.AxisRatio, r => MathF.Log(r + 0.5f)) : null;
         var cotPitch = p.Arms > 0 ? 1f / MathF.Tan(p.PitchAngle) : 0f;
         var armInner = p.HasBar ? p.BarLength * 0.9f : MathF.Max(p.BulgeRadius * 1.2f, p.DiskScale * 0.35f);
         var sharpen = p.Arms >= 5 ? 2 : 4;
@@ -202,18 +223,18 @@ internal static class GalaxyRenderer
                     {
                         rb = MathF.Sqrt(xr * xr + yb * yb + 0.25f);
                     }
-                    bulge = bulgeCentral * MathF.Exp(-bn * MathF.Pow(rb * invRe, invN));
+                    bulge = bulgeProfile!.At(rb);
                 }
 
                 var yd = yr * invQ;
                 var rd = MathF.Sqrt(xr * xr + yd * yd);
                 if (hasDisk)
                 {
-                    disk = p.DiskFlux * MathF.Exp(-rd * invH);
+                    disk = diskProfile!.At(rd);
                     if (p.Arms > 0)
                     {
                         var theta = MathF.Atan2(yd, xr);
-                        var phase = p.Arms * (theta - MathF.Log(rd + 0.5f) * cotPitch) + p.ArmPhase;
+                        var phase = p.Arms * (theta - logProfile!.At(rd) * cotPitch) + p.ArmPhase;
                         var arm = 0.5f + 0.5f * MathF.Cos(phase);
                         arm *= arm;
                         if (sharpen == 4) arm *= arm;
@@ -395,23 +416,23 @@ internal static class GalaxyRenderer
         }
     }
 
-    /// <summary>Separable Gaussian blur of the three planes inside <paramref name="box"/> (grown by the kernel).</summary>
+    /// <summary>
+    /// Gaussian PSF blur of the three planes inside <paramref name="box"/> (grown by the kernel), approximated by
+    /// three box blurs in each direction: running sums cost the same for any PSF width.
+    /// </summary>
     private static void Blur(Span<float> planes, int size, Box box, float sigma)
     {
-        var radius = Math.Min((int)MathF.Ceiling(2.5f * sigma), 12);
-        Span<float> kernel = stackalloc float[2 * radius + 1];
-        float sum = 0;
-        for (var k = -radius; k <= radius; k++) sum += kernel[k + radius] = MathF.Exp(-k * k / (2 * sigma * sigma));
-        for (var k = 0; k < kernel.Length; k++) kernel[k] /= sum;
-
-        var x0 = Math.Max(0, box.X0 - radius);
-        var x1 = Math.Min(size, box.X1 + radius);
-        var y0 = Math.Max(0, box.Y0 - radius);
-        var y1 = Math.Min(size, box.Y1 + radius);
-        var width = x1 - x0;
-        var height = y1 - y0;
+        // Three boxes of width w have variance 3 (w² − 1) / 12 = σ².
+        var radius = Math.Max(1, (int)MathF.Round((MathF.Sqrt(4 * sigma * sigma + 1) - 1) / 2));
+        var grow = 3 * radius;
+        var x0 = Math.Max(0, box.X0 - grow);
+        var x1 = Math.Min(size, box.X1 + grow);
+        var y0 = Math.Max(0, box.Y0 - grow);
+        var y1 = Math.Min(size, box.Y1 + grow);
         var n = size * size;
-        var scratch = ArrayPool<float>.Shared.Rent(Math.Max(width, height));
+        var length = Math.Max(x1 - x0, y1 - y0);
+        var line = ArrayPool<float>.Shared.Rent(length);
+        var scratch = ArrayPool<float>.Shared.Rent(length);
         try
         {
             for (var c = 0; c < 3; c++)
@@ -419,35 +440,41 @@ internal static class GalaxyRenderer
                 var plane = planes.Slice(c * n, n);
                 for (var y = y0; y < y1; y++)
                 {
-                    var row = plane.Slice(y * size, size);
-                    for (var x = x0; x < x1; x++)
-                    {
-                        float acc = 0;
-                        var lo = Math.Max(x - radius, 0);
-                        var hi = Math.Min(x + radius, size - 1);
-                        for (var k = lo; k <= hi; k++) acc += row[k] * kernel[k - x + radius];
-                        scratch[x - x0] = acc;
-                    }
-                    scratch.AsSpan(0, width).CopyTo(row.Slice(x0, width));
+                    var row = plane.Slice(y * size + x0, x1 - x0);
+                    row.CopyTo(line);
+                    for (var pass = 0; pass < 3; pass++) BoxPass(line, scratch, x1 - x0, radius);
+                    line.AsSpan(0, x1 - x0).CopyTo(row);
                 }
                 for (var x = x0; x < x1; x++)
                 {
-                    for (var y = y0; y < y1; y++)
-                    {
-                        float acc = 0;
-                        var lo = Math.Max(y - radius, 0);
-                        var hi = Math.Min(y + radius, size - 1);
-                        for (var k = lo; k <= hi; k++) acc += plane[k * size + x] * kernel[k - y + radius];
-                        scratch[y - y0] = acc;
-                    }
-                    for (var y = y0; y < y1; y++) plane[y * size + x] = scratch[y - y0];
+                    for (var y = y0; y < y1; y++) line[y - y0] = plane[y * size + x];
+                    for (var pass = 0; pass < 3; pass++) BoxPass(line, scratch, y1 - y0, radius);
+                    for (var y = y0; y < y1; y++) plane[y * size + x] = line[y - y0];
                 }
             }
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(line);
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>One box blur of <paramref name="line"/> in place (zero outside), by a running sum.</summary>
+    private static void BoxPass(float[] line, float[] scratch, int length, int radius)
+    {
+        var norm = 1f / (2 * radius + 1);
+        float sum = 0;
+        for (var k = 0; k < Math.Min(radius, length); k++) sum += line[k];
+        for (var i = 0; i < length; i++)
+        {
+            var add = i + radius;
+            if (add < length) sum += line[add];
+            var drop = i - radius - 1;
+            if (drop >= 0) sum -= line[drop];
+            scratch[i] = sum * norm;
+        }
+        Array.Copy(scratch, line, length);
     }
 
     private static float SmoothStep(float edge0, float edge1, float x)

@@ -24,7 +24,7 @@ internal static class ParameterSampler
         var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
         size = Math.Clamp(size, 10f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
-        var noise = noiseFactor * 0.015f * (float)Math.Exp(rng.Gaussian() * 0.3);
+        var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.3);
 
         var b = new Builder
         {
@@ -78,9 +78,9 @@ internal static class ParameterSampler
             _ => (float)rng.Uniform(0.22, 0.47),
         };
         b.BulgeAxisRatio = b.AxisRatio;
-        b.SersicIndex = (float)rng.Uniform(1.5, 4.0);
-        b.BulgeRadius = size * (float)rng.Uniform(0.4, 0.75);
-        b.BulgeFlux = brightness * (float)rng.Uniform(0.09, 0.22);
+        b.SersicIndex = (float)rng.Uniform(1.5, 3.2);
+        b.BulgeRadius = Math.Min(size * (float)rng.Uniform(0.7, 1.2), 55f);
+        b.BulgeFlux = brightness * (float)rng.Uniform(0.13, 0.3);
         b.Extent = b.BulgeRadius * 2.6f;
     }
 
@@ -109,11 +109,11 @@ internal static class ParameterSampler
             b.Winding = (ArmWinding)rng.Categorical([0.35, 0.40, 0.25]);
             b.PitchAngle = (float)(b.Winding switch
             {
-                ArmWinding.Tight => rng.Uniform(8, 14),
-                ArmWinding.Medium => rng.Uniform(17, 24),
-                _ => rng.Uniform(28, 40),
+                ArmWinding.Tight => rng.Uniform(11, 16),
+                ArmWinding.Medium => rng.Uniform(19, 26),
+                _ => rng.Uniform(30, 42),
             } * Math.PI / 180);
-            b.ArmStrength = (float)rng.Uniform(0.45, 0.9);
+            b.ArmStrength = (float)rng.Uniform(0.35, 0.8);
             b.ArmPhase = (float)rng.Uniform(0, 2 * Math.PI);
             b.Clumpiness = (float)rng.Uniform(0.2, 0.7);
         }
