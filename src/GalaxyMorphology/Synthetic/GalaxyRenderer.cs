@@ -20,6 +20,7 @@ internal static class GalaxyRenderer
     {
         var n = size * size;
         var buffer = ArrayPool<float>.Shared.Rent(3 * n);
+        var noiseBuffer = ArrayPool<float>.Shared.Rent(3 * n);
         try
         {
             var planes = buffer.AsSpan(0, 3 * n);
@@ -38,24 +39,34 @@ internal static class GalaxyRenderer
 
             var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
             var noise = new SyntheticRandom(seed, difficulty, id, SyntheticRandom.NoiseStream);
+            var sky = NoisePlanes(p, ref noise, size, scale, noiseBuffer.AsSpan(0, 3 * n));
             var dst = (byte*)bitmap.GetPixels();
             var r = planes[..n];
             var g = planes.Slice(n, n);
             var b = planes.Slice(2 * n, n);
-            // A smaller output pixel averages several native ones, so its sky noise shrinks with the scale.
-            var skyNoise = p.NoiseSigma * MathF.Min(1f, scale);
-            var gain = 0.0015f;
+            var skyR = sky[..n];
+            var skyG = sky.Slice(n, n);
+            var skyB = sky.Slice(2 * n, n);
+            // The SDSS sky is faintly brown: residual light in the red and green bands, slightly over-subtracted blue.
+            var (levelR, levelG, levelB) = (p.SkyLevel * 1.2f, p.SkyLevel, -p.SkyLevel * 1.2f);
+            const float gain = 0.0015f;
             for (var i = 0; i < n; i++)
             {
-                var rr = r[i];
-                var gg = g[i];
-                var bb = b[i];
-                var shot = gain * (rr + gg + bb);
-                var sr = MathF.Sqrt(skyNoise * skyNoise + shot);
-                // The SDSS sky is faintly brown: more residual light in the red band than in the blue.
-                dst[4 * i] = Stretch(rr + p.SkyLevel * 1.3f + sr * noise.FastGaussian());
-                dst[4 * i + 1] = Stretch(gg + p.SkyLevel + sr * noise.FastGaussian());
-                dst[4 * i + 2] = Stretch(bb + p.SkyLevel * 0.7f + sr * noise.FastGaussian());
+                var rr = r[i] + levelR + skyR[i];
+                var gg = g[i] + levelG + skyG[i];
+                var bb = b[i] + levelB + skyB[i];
+                var light = r[i] + g[i] + b[i];
+                if (light > 1e-3f)
+                {
+                    // Photon noise of the object itself.
+                    var shot = MathF.Sqrt(gain * light);
+                    rr += shot * noise.FastGaussian();
+                    gg += shot * noise.FastGaussian();
+                    bb += shot * noise.FastGaussian();
+                }
+                dst[4 * i] = Stretch(rr);
+                dst[4 * i + 1] = Stretch(gg);
+                dst[4 * i + 2] = Stretch(bb);
                 dst[4 * i + 3] = 255;
             }
             bitmap.NotifyPixelsChanged();
@@ -64,7 +75,52 @@ internal static class GalaxyRenderer
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
+            ArrayPool<float>.Shared.Return(noiseBuffer);
         }
+    }
+
+    /// <summary>
+    /// Sky noise for the three bands. The Kaggle cut-outs were resampled from SDSS frames, so their noise is
+    /// correlated over a few pixels: white noise smoothed by a small box at full size, white at small sizes,
+    /// where one output pixel already averages several native ones (which also lowers its sigma).
+    /// </summary>
+    private static Span<float> NoisePlanes(GalaxyParameters p, ref SyntheticRandom rng, int size, float scale, Span<float> planes)
+    {
+        var radius = (int)MathF.Round(scale * 1.2f);
+        var sigma = p.NoiseSigma * MathF.Min(1f, scale) * (2 * radius + 1);
+        for (var i = 0; i < planes.Length; i++) planes[i] = sigma * rng.FastGaussian();
+        if (radius > 0)
+        {
+            var n = size * size;
+            var line = ArrayPool<float>.Shared.Rent(size);
+            var scratch = ArrayPool<float>.Shared.Rent(size);
+            try
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    var plane = planes.Slice(c * n, n);
+                    for (var y = 0; y < size; y++)
+                    {
+                        var row = plane.Slice(y * size, size);
+                        row.CopyTo(line);
+                        BoxPass(line, scratch, size, radius);
+                        line.AsSpan(0, size).CopyTo(row);
+                    }
+                    for (var x = 0; x < size; x++)
+                    {
+                        for (var y = 0; y < size; y++) line[y] = plane[y * size + x];
+                        BoxPass(line, scratch, size, radius);
+                        for (var y = 0; y < size; y++) plane[y * size + x] = line[y];
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(line);
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        }
+        return planes;
     }
 
     // The stretch as a table: flux steps of 1/2048 are far finer than one output level anywhere on the curve.
@@ -89,7 +145,8 @@ internal static class GalaxyRenderer
         return index >= StretchTable.Length - 1 ? (byte)255 : StretchTable[(int)(index + 0.5f)];
     }
 
-    private readonly record struct Box(int X0, int Y0, int X1, int Y1)
+    /// <summary>Pixel bounds of the galaxy, and the radii (424 units) beyond which its and its companion's light is negligible.</summary>
+    private readonly record struct Box(int X0, int Y0, int X1, int Y1, float Radius, float CompanionRadius)
     {
         public int Width => X1 - X0;
         public int Height => Y1 - Y0;
@@ -98,7 +155,7 @@ internal static class GalaxyRenderer
     /// <summary>The pixel box outside which the galaxy's light is far below the sky noise.</summary>
     private static Box Bounds(GalaxyParameters p, int size, float scale)
     {
-        var floor = MathF.Max(p.NoiseSigma * 0.25f, 1e-4f);
+        var floor = MathF.Max(p.NoiseSigma * 0.1f, 1e-4f);
         float radius = 0;
         if (p.DiskFlux > 0) radius = MathF.Max(radius, p.DiskScale * MathF.Log(MathF.Max(p.DiskFlux / floor, 1.01f)));
         if (p.BulgeFlux > 0 && p.Kind is not (GalaxyKind.Star or GalaxyKind.Artifact))
@@ -112,9 +169,11 @@ internal static class GalaxyRenderer
         var cx0 = p.CenterX;
         var cy0 = p.CenterY;
         float minX = cx0 - radius - pad, maxX = cx0 + radius + pad, minY = cy0 - radius - pad, maxY = cy0 + radius + pad;
+        var companionReach = 0f;
         if (p.CompanionFlux > 0)
         {
-            var rc = SersicReach(p.CompanionFlux, CompanionSersic, p.CompanionRadius, floor) + pad;
+            companionReach = SersicReach(p.CompanionFlux, CompanionSersic, p.CompanionRadius, floor);
+            var rc = companionReach + pad;
             minX = MathF.Min(minX, cx0 + p.CompanionX - rc);
             maxX = MathF.Max(maxX, cx0 + p.CompanionX + rc);
             minY = MathF.Min(minY, cy0 + p.CompanionY - rc);
@@ -122,7 +181,8 @@ internal static class GalaxyRenderer
         }
         return new Box(
             Math.Clamp((int)MathF.Floor(minX * scale), 0, size), Math.Clamp((int)MathF.Floor(minY * scale), 0, size),
-            Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size));
+            Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size),
+            radius, companionReach);
     }
 
     private const float CompanionSersic = 3f;
@@ -187,6 +247,13 @@ internal static class GalaxyRenderer
         var seed = p.TextureSeed;
         var dustInvWidth = p.DustWidth > 0 ? 1f / p.DustWidth : 0f;
         var (bc, dc) = (p.BulgeColor, p.DiskColor);
+
+        // The light left at the edge of the box is faint but, averaged over many pixels, a step would show:
+        // fade it out radially over the outer quarter of the reach.
+        var fadeEnd = box.Radius * box.Radius;
+        var fadeStart = 0.75f * box.Radius * (0.75f * box.Radius);
+        var companionFadeEnd = box.CompanionRadius * box.CompanionRadius;
+        var companionFadeStart = 0.5625f * companionFadeEnd;
 
         for (var py = box.Y0; py < box.Y1; py++)
         {
@@ -306,12 +373,17 @@ internal static class GalaxyRenderer
                     arm *= arm;
                     disk += p.TailFlux * MathF.Exp(-rt * invTailH) * arm * 3f * SmoothStep(p.Extent * 0.2f, p.Extent * 0.6f, rt);
                 }
+                var taper = SmoothStep(fadeEnd, fadeStart, x * x + y * y);
+                bulge *= taper;
+                disk *= taper;
+                blue *= taper;
                 if (p.CompanionFlux > 0)
                 {
                     var cx = x - p.CompanionX;
                     var cy = y - p.CompanionY;
                     var rc = MathF.Sqrt(cx * cx + cy * cy * 1.3f + 0.25f);
-                    bulge += companionCentral * MathF.Exp(-companionBn * MathF.Pow(rc * invCompanion, 1f / CompanionSersic));
+                    bulge += companionCentral * MathF.Exp(-companionBn * MathF.Pow(rc * invCompanion, 1f / CompanionSersic))
+                        * SmoothStep(companionFadeEnd, companionFadeStart, cx * cx + cy * cy);
                 }
 
                 var i = row + px;

@@ -24,7 +24,7 @@ internal static class ParameterSampler
         var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
         size = Math.Clamp(size, 10f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
-        var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.3);
+        var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.2);
 
         var b = new Builder
         {
@@ -32,12 +32,12 @@ internal static class ParameterSampler
             CenterX = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             CenterY = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             PositionAngle = (float)rng.Uniform(0, Math.PI),
-            SkyLevel = 0.006f * (float)rng.Uniform(0.4, 1.6),
+            SkyLevel = 0.0025f * (float)rng.Uniform(0.5, 1.5),
             NoiseSigma = noise,
-            PsfSigma = (float)rng.Uniform(1.8, 3.2),
+            PsfSigma = (float)rng.Uniform(2.2, 3.8),
             TextureSeed = (uint)rng.NextUInt64(),
             BulgeColor = Jitter(ref rng, (1.0f, 0.80f, 0.58f), 0.06f),
-            DiskColor = Jitter(ref rng, (0.72f, 0.82f, 1.0f), 0.08f),
+            DiskColor = Jitter(ref rng, (0.8f, 0.86f, 1.0f), 0.08f),
         };
 
         switch (kind)
@@ -113,7 +113,7 @@ internal static class ParameterSampler
                 ArmWinding.Medium => rng.Uniform(19, 26),
                 _ => rng.Uniform(30, 42),
             } * Math.PI / 180);
-            b.ArmStrength = (float)rng.Uniform(0.35, 0.8);
+            b.ArmStrength = (float)rng.Uniform(0.3, 0.7);
             b.ArmPhase = (float)rng.Uniform(0, 2 * Math.PI);
             b.Clumpiness = (float)rng.Uniform(0.2, 0.7);
         }
