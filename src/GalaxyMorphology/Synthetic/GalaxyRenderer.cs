@@ -88,12 +88,13 @@ internal static class GalaxyRenderer
     {
         var radius = (int)MathF.Round(scale * 1.2f);
         var sigma = p.NoiseSigma * MathF.Min(1f, scale) * (2 * radius + 1);
-        for (var i = 0; i < planes.Length; i++) planes[i] = sigma * rng.FastGaussian();
+        rng.FillGaussian(planes, sigma);
         if (radius > 0)
         {
             var n = size * size;
             var line = ArrayPool<float>.Shared.Rent(size);
             var scratch = ArrayPool<float>.Shared.Rent(size);
+            var rows = ArrayPool<float>.Shared.Rent(n);
             try
             {
                 for (var c = 0; c < 3; c++)
@@ -106,18 +107,14 @@ internal static class GalaxyRenderer
                         BoxPass(line, scratch, size, radius);
                         line.AsSpan(0, size).CopyTo(row);
                     }
-                    for (var x = 0; x < size; x++)
-                    {
-                        for (var y = 0; y < size; y++) line[y] = plane[y * size + x];
-                        BoxPass(line, scratch, size, radius);
-                        for (var y = 0; y < size; y++) plane[y * size + x] = line[y];
-                    }
+                    VerticalBoxPass(plane, rows.AsSpan(0, n), size, radius);
                 }
             }
             finally
             {
                 ArrayPool<float>.Shared.Return(line);
                 ArrayPool<float>.Shared.Return(scratch);
+                ArrayPool<float>.Shared.Return(rows);
             }
         }
         return planes;
@@ -530,6 +527,41 @@ internal static class GalaxyRenderer
             ArrayPool<float>.Shared.Return(line);
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// A vertical box blur of a whole plane in place (zero outside), row by row with a running sum of rows so that
+    /// memory is read in order.
+    /// </summary>
+    private static void VerticalBoxPass(Span<float> plane, Span<float> copy, int size, int radius)
+    {
+        plane.CopyTo(copy);
+        var norm = 1f / (2 * radius + 1);
+        var sumArray = ArrayPool<float>.Shared.Rent(size);
+        try
+        {
+            var sum = sumArray.AsSpan(0, size);
+            sum.Clear();
+            for (var k = 0; k < Math.Min(radius, size); k++) AddRow(sum, copy.Slice(k * size, size), 1f);
+            for (var y = 0; y < size; y++)
+            {
+                var add = y + radius;
+                if (add < size) AddRow(sum, copy.Slice(add * size, size), 1f);
+                var drop = y - radius - 1;
+                if (drop >= 0) AddRow(sum, copy.Slice(drop * size, size), -1f);
+                var target = plane.Slice(y * size, size);
+                for (var x = 0; x < size; x++) target[x] = sum[x] * norm;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sumArray);
+        }
+    }
+
+    private static void AddRow(Span<float> sum, ReadOnlySpan<float> row, float sign)
+    {
+        for (var x = 0; x < sum.Length; x++) sum[x] += sign * row[x];
     }
 
     /// <summary>One box blur of <paramref name="line"/> in place (zero outside), by a running sum.</summary>
