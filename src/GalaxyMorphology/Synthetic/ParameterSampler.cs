@@ -19,7 +19,7 @@ internal static class ParameterSampler
             _ => (1f, 1f, 1f),
         };
 
-        var kind = (GalaxyKind)rng.Categorical([0.33, 0.525, 0.12, 0.017, 0.008]);
+        var kind = (GalaxyKind)rng.Categorical([0.33, 0.54, 0.12, 0.008, 0.004]);
         // Apparent size varies by a factor of about four, as in the Kaggle cut-outs; log-normal with a floor.
         var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
         size = Math.Clamp(size, 10f, 100f);
@@ -63,7 +63,7 @@ internal static class ParameterSampler
 
         // Visibility: how well structure stands out, from apparent size and surface brightness against the noise.
         var surface = Math.Max(b.DiskFlux, b.BulgeFlux * 0.6f) + 1e-4f;
-        var score = 1.6 * Math.Log(b.Extent / 80.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 1.4;
+        var score = 1.6 * Math.Log(b.Extent / 80.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 2.0;
         b.Visibility = (float)(1 / (1 + Math.Exp(-score)));
         return b.Build();
     }
@@ -71,7 +71,7 @@ internal static class ParameterSampler
     private static void SampleElliptical(ref SyntheticRandom rng, Builder b, float size, float brightness)
     {
         // Roundness mixture: round, in between and cigar-shaped in the real proportions (about 40/47/13).
-        b.AxisRatio = rng.Categorical([0.42, 0.50, 0.08]) switch
+        b.AxisRatio = rng.Categorical([0.42, 0.53, 0.05]) switch
         {
             0 => (float)rng.Uniform(0.80, 1.0),
             1 => (float)rng.Uniform(0.47, 0.80),
@@ -104,7 +104,7 @@ internal static class ParameterSampler
 
         if (rng.Chance(0.72))
         {
-            b.Arms = rng.Categorical([0.08, 0.55, 0.15, 0.10, 0.12]) + 1;
+            b.Arms = rng.Categorical([0.07, 0.64, 0.12, 0.08, 0.09]) + 1;
             if (b.Arms == 5) b.Arms = rng.Next(5, 8);
             b.Winding = (ArmWinding)rng.Categorical([0.35, 0.40, 0.25]);
             b.PitchAngle = (float)(b.Winding switch

@@ -118,11 +118,11 @@ internal static class VolunteerCrowd
                 features = 0.35 + 0.6 * Math.Sqrt(v);
                 break;
             case GalaxyKind.Star:
-                star = 0.55 + 0.3 * v;
+                star = 0.45 + 0.3 * v;
                 features = 0.1;
                 break;
             default:
-                star = 0.4 + 0.3 * v;
+                star = 0.3 + 0.3 * v;
                 features = 0.15;
                 break;
         }
@@ -169,7 +169,7 @@ internal static class VolunteerCrowd
     private static void Roundness(Span<double> q7, float axisRatio)
     {
         var round = Sigmoid((axisRatio - 0.8) / 0.06);
-        var cigar = Sigmoid((0.45 - axisRatio) / 0.06);
+        var cigar = Sigmoid((0.4 - axisRatio) / 0.06);
         Fill(q7, [0.04 + round, 0.06 + Math.Max(0, 1 - round - cigar), 0.03 + cigar]);
     }
 
@@ -220,7 +220,7 @@ internal static class VolunteerCrowd
         }
         var t = Math.Min(p.Arms, 5) - 1;
         Span<double> five = stackalloc double[5];
-        Neighbours(five, t, 0.35 + 0.5 * (1 - v));
+        Neighbours(five, t, 0.3 + 0.35 * (1 - v));
         var cantTell = 0.12 + 0.7 * (1 - v) + (p.Arms >= 5 ? 0.15 : 0);
         for (var k = 0; k < 5; k++) q11[k] = five[k] * (1 - cantTell);
         q11[5] = cantTell;
