@@ -26,7 +26,7 @@ internal static class ParameterSampler
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
         var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.2);
 
-        var b = new Builder
+        var b = new GalaxyParameters
         {
             Kind = kind,
             CenterX = Frame / 2 + (float)rng.Gaussian() * 1.5f,
@@ -65,10 +65,10 @@ internal static class ParameterSampler
         var surface = Math.Max(b.DiskFlux, b.BulgeFlux * 0.6f) + 1e-4f;
         var score = 1.6 * Math.Log(b.Extent / 80.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 2.0;
         b.Visibility = (float)(1 / (1 + Math.Exp(-score)));
-        return b.Build();
+        return b;
     }
 
-    private static void SampleElliptical(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleElliptical(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         // Roundness mixture: round, in between and cigar-shaped in the real proportions (about 40/47/13).
         b.AxisRatio = rng.Categorical([0.42, 0.53, 0.05]) switch
@@ -84,7 +84,7 @@ internal static class ParameterSampler
         b.Extent = b.BulgeRadius * 2.6f;
     }
 
-    private static void SampleDisk(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleDisk(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         var cosI = (float)rng.Uniform(0.3, 1.0);
         b.AxisRatio = MathF.Sqrt(cosI * cosI * (1 - 0.12f * 0.12f) + 0.12f * 0.12f);
@@ -126,7 +126,7 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SampleEdgeOn(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleEdgeOn(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         b.AxisRatio = (float)rng.Uniform(0.08, 0.24);
         b.DiskScale = size * (float)rng.Uniform(0.6, 1.0);
@@ -142,7 +142,7 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SetBulge(ref SyntheticRandom rng, Builder b, (float Radius, float Flux) relative)
+    private static void SetBulge(ref SyntheticRandom rng, GalaxyParameters b, (float Radius, float Flux) relative)
     {
         b.BulgeRadius = b.DiskScale * relative.Radius;
         b.BulgeFlux = b.DiskFlux * relative.Flux;
@@ -150,7 +150,7 @@ internal static class ParameterSampler
         b.BulgeAxisRatio = 1f;
     }
 
-    private static void SampleArtifact(ref SyntheticRandom rng, Builder b, GalaxyKind kind, float size, float brightness)
+    private static void SampleArtifact(ref SyntheticRandom rng, GalaxyParameters b, GalaxyKind kind, float size, float brightness)
     {
         b.AxisRatio = 1f;
         b.Artifact = kind == GalaxyKind.Star ? ArtifactKind.Star : rng.Chance(0.6) ? ArtifactKind.SatelliteTrail : ArtifactKind.Ghost;
@@ -167,7 +167,7 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SampleOddFeature(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleOddFeature(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         var dustChance = b.Kind == GalaxyKind.EdgeOn ? 0.10 : 0.0;
         if (rng.Chance(dustChance))
@@ -254,44 +254,4 @@ internal static class ParameterSampler
 
     private static (float, float, float) Jitter(ref SyntheticRandom rng, (float R, float G, float B) c, float amount) =>
         (c.R * (1 + amount * (float)rng.Gaussian()), c.G, c.B * (1 + amount * (float)rng.Gaussian()));
-
-    /// <summary>Mutable staging for <see cref="GalaxyParameters"/> while the draws refine it.</summary>
-    private sealed class Builder
-    {
-        public GalaxyKind Kind;
-        public float CenterX, CenterY, PositionAngle, AxisRatio = 1f;
-        public float BulgeFlux, BulgeRadius = 1f, SersicIndex = 1f, BulgeAxisRatio = 1f, BulgeBoxiness = 2f;
-        public BulgeProminence Prominence;
-        public EdgeOnBulge EdgeOnBulge = EdgeOnBulge.None;
-        public float DiskFlux, DiskScale = 1f;
-        public int Arms;
-        public ArmWinding Winding;
-        public float PitchAngle, ArmStrength, ArmPhase, Clumpiness;
-        public bool HasBar;
-        public float BarLength, BarAngle, BarFlux;
-        public OddFeature Odd = OddFeature.None;
-        public float RingRadius, RingFlux, ArcRadius, ArcAngle, ArcFlux, Distortion;
-        public float CompanionX, CompanionY, CompanionFlux, CompanionRadius, TailFlux, DustDepth, DustWidth;
-        public ArtifactKind Artifact;
-        public (float R, float G, float B) BulgeColor, DiskColor;
-        public float SkyLevel, NoiseSigma, PsfSigma, Visibility, Extent;
-        public FieldStar[] FieldStars = [];
-        public uint TextureSeed;
-
-        public GalaxyParameters Build() => new()
-        {
-            Kind = Kind, CenterX = CenterX, CenterY = CenterY, PositionAngle = PositionAngle, AxisRatio = AxisRatio,
-            BulgeFlux = BulgeFlux, BulgeRadius = BulgeRadius, SersicIndex = SersicIndex, BulgeAxisRatio = BulgeAxisRatio,
-            BulgeBoxiness = BulgeBoxiness, Prominence = Prominence, EdgeOnBulge = EdgeOnBulge,
-            DiskFlux = DiskFlux, DiskScale = DiskScale,
-            Arms = Arms, Winding = Winding, PitchAngle = PitchAngle, ArmStrength = ArmStrength, ArmPhase = ArmPhase, Clumpiness = Clumpiness,
-            HasBar = HasBar, BarLength = BarLength, BarAngle = BarAngle, BarFlux = BarFlux,
-            Odd = Odd, RingRadius = RingRadius, RingFlux = RingFlux, ArcRadius = ArcRadius, ArcAngle = ArcAngle, ArcFlux = ArcFlux,
-            Distortion = Distortion, CompanionX = CompanionX, CompanionY = CompanionY, CompanionFlux = CompanionFlux,
-            CompanionRadius = CompanionRadius, TailFlux = TailFlux, DustDepth = DustDepth, DustWidth = DustWidth,
-            Artifact = Artifact, BulgeColor = BulgeColor, DiskColor = DiskColor,
-            SkyLevel = SkyLevel, NoiseSigma = NoiseSigma, PsfSigma = PsfSigma, FieldStars = FieldStars,
-            Visibility = Visibility, TextureSeed = TextureSeed, Extent = Extent,
-        };
-    }
 }
