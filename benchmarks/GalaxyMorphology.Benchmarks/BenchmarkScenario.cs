@@ -47,6 +47,20 @@ public sealed class BenchmarkArgs
     /// <summary>Peak resident set size of this process so far, in MB (VmHWM).</summary>
     public static double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
 
+    /// <summary>Resets the peak RSS (VmHWM) to the current RSS (Linux: writes 5 to /proc/self/clear_refs); false where unsupported.</summary>
+    public static bool ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Current resident set size of this process, in MB (VmRSS).</summary>
     public static double RssMb() => ReadStatusKb("VmRSS:") / 1024.0;
 

@@ -23,6 +23,12 @@ public interface IGalaxyDataset
 
     /// <summary>The galaxy at <paramref name="index"/>: preprocessed CHW pixels and its targets (null when unlabelled).</summary>
     GalaxySample Get(int index);
+
+    /// <summary>
+    /// The targets of item <paramref name="index"/> without its pixels (null for unlabelled sets). The default decodes the
+    /// image through <see cref="Get"/>; labelled datasets override it to answer from their labels alone.
+    /// </summary>
+    float[]? TargetsOf(int index) => Get(index).Targets;
 }
 
 /// <summary>The shape of a preprocessed image in CHW order.</summary>

@@ -26,3 +26,10 @@ public enum TorchRuntimeProblem
     /// <summary>Another native load failure; see the inner exception.</summary>
     Other,
 }
+
+/// <summary>Base class of the exceptions GalaxyMorphology throws for problems in the user's data or set-up.</summary>
+public class GalaxyMorphologyException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public GalaxyMorphologyException(string message, Exception? inner = null) : base(message, inner) { }
+}

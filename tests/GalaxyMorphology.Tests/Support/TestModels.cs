@@ -9,11 +9,20 @@ public static class TestModels
 {
     public const int Size = 16;
 
+    /// <summary>A tiny custom layer table for 16 px inputs: conv 4 k3, pool 2, then straight to 37 sigmoid outputs.</summary>
+    public static readonly ModelSpec SmallSpec = new()
+    {
+        Variant = "tiny",
+        InputSize = Size,
+        Features = [LayerSpec.Conv(4, 3, batchNorm: false), LayerSpec.MaxPool(2, 2)],
+        HiddenUnits = [],
+    };
+
     /// <summary>A small net for 16 px inputs, its weights drawn from <paramref name="seed"/>.</summary>
     public static GalaxyNet Small(int seed = 1)
     {
         TorchSharp.torch.manual_seed(seed);
-        return ModelBuilder.FromSpec(new ModelSpec(Size)).Build();
+        return ModelBuilder.FromSpec(SmallSpec).Build();
     }
 
     /// <summary>

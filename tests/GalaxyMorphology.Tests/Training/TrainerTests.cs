@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace GalaxyMorphology.Tests.Training;
 
+[Collection(SerialCollection.Name)]
 public class TrainerTests
 {
     private static readonly InMemoryGalaxyDataset Train = TestModels.Learnable(96, seed: 1);

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Data;
+using GalaxyMorphology.Imaging;
+using GalaxyMorphology.Inference;
+using GalaxyMorphology.Models;
+using GalaxyMorphology.Training;
+
+namespace GalaxyMorphology.Benchmarks;
+
+/// <summary>
+/// RMSE on held-out real galaxies after training a recipe for a time budget: the experiments behind docs/results.md.
+/// Trains on --data (Kaggle layout), scores best and last checkpoints on --test, with and without 8x TTA.
+/// </summary>
+public sealed class AccuracyScenario : IBenchmarkScenario
+{
+    public string Name => "accuracy";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model compact|small --head sigmoid|tree --augment none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S)";
+
+    public int Run(BenchmarkArgs args)
+    {
+        var data = args.DataDir ?? throw new ArgumentException("accuracy needs --data TRAIN_DIR");
+        var test = args.Get("test") ?? throw new ArgumentException("accuracy needs --test TEST_DIR (held-out Kaggle-layout folder)");
+        var minutes = double.Parse(args.Get("minutes") ?? "8", CultureInfo.InvariantCulture);
+        var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = args.GetInt("epochs") };
+        if (args.Get("model") is "small") recipe = recipe with { Model = SmallNet };
+        else if (args.Variant is { } v) recipe = recipe with { Variant = v };
+        if (args.Get("head") is "tree") recipe = recipe with { Head = OutputHead.DecisionTree };
+        recipe = args.Get("augment") switch
+        {
+            "none" => recipe with { Augmentation = null },
+            "dihedral" => recipe with { Augmentation = AugmentationOptions.Dihedral },
+            "light" => recipe with { Augmentation = new AugmentationOptions { Flip = true, Rotate90 = true, MaxRotationDegrees = 15, MaxZoom = 0.1, MaxShiftFraction = 0.023 } },
+            _ => recipe,
+        };
+        if (args.Size is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
+        if (args.GetInt("crop") is int crop) recipe = recipe with { Preprocessing = recipe.Preprocessing with { CropSize = crop } };
+        if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
+        if (args.Get("lr") is { } lr) recipe = recipe with { LearningRate = double.Parse(lr, CultureInfo.InvariantCulture) };
+        if (args.Get("val-fraction") is { } vf) recipe = recipe with { ValidationFraction = double.Parse(vf, CultureInfo.InvariantCulture) };
+        var seed = args.GetInt("seed") ?? 0;
+        if (args.Threads is int threads) TorchSharp.torch.set_num_threads(threads);
+
+        var run = Directory.CreateTempSubdirectory("galaxy-accuracy-").FullName;
+        try
+        {
+            var result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions { Seed = seed });
+            var output = new JsonObject
+            {
+                ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
+                ["augment"] = args.Get("augment") ?? "dieleman", ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["batch"] = recipe.BatchSize, ["minutes"] = minutes, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
+                ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
+            };
+            foreach (var (name, path) in new[] { ("best", result.BestCheckpoint), ("last", result.LastCheckpoint) })
+            {
+                if (path is null) continue;
+                using var model = GalaxyModel.Load(path);
+                var held = KaggleGalaxyDataset.Open(test, model.Preprocessing);
+                output[name + "Rmse"] = Math.Round(model.Evaluate(held, tta: false).Rmse, 5);
+                output[name + "RmseTta"] = Math.Round(model.Evaluate(held, tta: true).Rmse, 5);
+                output["testCount"] = held.Count;
+            }
+            BenchmarkArgs.Emit(output);
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
+        return 0;
+    }
+
+    /// <summary>The PyTorch reference's network: four 3x3 'same' conv blocks (BatchNorm before ReLU, max-pool 2), Dense 256, dropout 0.5.</summary>
+    internal static ModelSpec SmallNet { get; } = new()
+    {
+        Variant = "small",
+        InputSize = 64,
+        Features =
+        [
+            LayerSpec.Conv(32, 3, padding: 1), LayerSpec.MaxPool(2, 2),
+            LayerSpec.Conv(64, 3, padding: 1), LayerSpec.MaxPool(2, 2),
+            LayerSpec.Conv(128, 3, padding: 1), LayerSpec.MaxPool(2, 2),
+            LayerSpec.Conv(128, 3, padding: 1), LayerSpec.MaxPool(2, 2),
+        ],
+        HiddenUnits = [256],
+        Dropout = 0.5,
+        BatchNorm = BatchNormPlacement.BeforeRelu,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Data;
+using GalaxyMorphology.Imaging;
+using GalaxyMorphology.Models;
+using GalaxyMorphology.Synthetic;
+using GalaxyMorphology.Training;
+using GalaxyMorphology.Training.Callbacks;
+using static TorchSharp.torch;
+
+namespace GalaxyMorphology.Benchmarks;
+
+/// <summary>
+/// End-to-end Trainer.Fit images/s over JPEG folders (decoding every epoch, no cache) with RSS per epoch: N real images
+/// ("1x") and a synthetic folder ten times larger ("10x"), next to the step-only speed of the same model on random data.
+/// </summary>
+public sealed class FitScenario : IBenchmarkScenario
+{
+    public string Name => "fit";
+    public string Description => "Trainer.Fit images/s for 3 epochs over a JPEG folder and a 10x synthetic one, with RSS per epoch (--variant batchnorm --size 224 --batch 32 --images 256)";
+
+    public int Run(BenchmarkArgs args)
+    {
+        var variant = args.Variant ?? "batchnorm";
+        var size = args.Size ?? (variant == "compact" ? 64 : 224);
+        var batch = args.Batch ?? 32;
+        var threads = args.Threads ?? Environment.ProcessorCount;
+        var count = args.GetInt("images") ?? 256;
+        var epochs = args.GetInt("epochs") ?? 3;
+        set_num_threads(threads);
+        var preprocessing = size >= 128
+            ? PreprocessingOptions.Notebook with { Size = size, Scaling = PixelScaling.UnitRange }
+            : PreprocessingOptions.CompactCrop with { Size = size, Scaling = PixelScaling.UnitRange };
+
+        var stepMs = StepOnlyMs(variant, size, batch);
+        var temp = Directory.CreateTempSubdirectory("galaxy-fit-bench-").FullName;
+        try
+        {
+            IGalaxyDataset small;
+            if (args.DataDir is { } data)
+            {
+                var all = KaggleGalaxyDataset.Open(data, preprocessing);
+                small = new SubsetGalaxyDataset(all, Enumerable.Range(0, Math.Min(count, all.Count)).ToArray());
+            }
+            else
+            {
+                SyntheticKaggleWriter.Write(Path.Combine(temp, "1x"), new SyntheticWriterOptions { Count = count, Seed = 1 });
+                small = KaggleGalaxyDataset.Open(Path.Combine(temp, "1x"), preprocessing);
+            }
+            Measure("1x", small);
+            SyntheticKaggleWriter.Write(Path.Combine(temp, "10x"), new SyntheticWriterOptions { Count = 10 * small.Count, Seed = 2 });
+            Measure("10x", KaggleGalaxyDataset.Open(Path.Combine(temp, "10x"), preprocessing));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+        return 0;
+
+        void Measure(string label, IGalaxyDataset dataset)
+        {
+            GC.Collect();
+            BenchmarkArgs.ResetPeakRss();
+            using var model = TrainingRecipe.ModelFor(variant).WithInputSize(size).Build();
+            var rss = new RssPerEpoch();
+            using var trainer = Trainer.For(model).WithBatchSize(batch).WithEpochs(epochs).WithSeed(1).WithThreads(threads)
+                .WithWorkers(Environment.ProcessorCount, 4).WithPreprocessing(preprocessing).WithCallbacks(rss).Build();
+            var history = trainer.Fit(dataset);
+            var images = history.Epochs.Sum(e => e.ImagesPerSecond * e.Seconds);
+            var seconds = history.Epochs.Sum(e => e.Seconds);
+            var stepImagesPerSecond = batch * 1000.0 / stepMs;
+            BenchmarkArgs.Emit(new JsonObject
+            {
+                ["scenario"] = Name, ["dataset"] = label, ["images"] = dataset.Count, ["variant"] = variant, ["batch"] = batch, ["size"] = size,
+                ["threads"] = threads, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
+                ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
+                ["peakRssMb"] = Math.Round(BenchmarkArgs.PeakRssMb(), 1), ["rssMbByEpoch"] = new JsonArray([.. rss.Values.Select(v => (JsonNode)Math.Round(v, 1))]),
+            });
+        }
+    }
+
+    /// <summary>Median ms of a bare forward + backward + Adam step of the same model on random data.</summary>
+    private static double StepOnlyMs(string variant, int size, int batch)
+    {
+        using var model = TrainingRecipe.ModelFor(variant).WithInputSize(size).Build();
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), 1e-3);
+        using var x = rand(batch, 3, size, size);
+        using var y = rand(batch, 37);
+        var times = new List<double>();
+        for (var i = 0; i < 8; i++)
+        {
+            var ms = BenchmarkArgs.TimeMs(() =>
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var loss = nn.functional.mse_loss(model.forward(x), y);
+                loss.backward();
+                optimizer.step();
+            });
+            if (i >= 2) times.Add(ms);
+        }
+        return BenchmarkArgs.Median(times);
+    }
+
+    private sealed class RssPerEpoch : TrainingCallback
+    {
+        public List<double> Values { get; } = [];
+
+        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => Values.Add(BenchmarkArgs.RssMb());
+    }
+}

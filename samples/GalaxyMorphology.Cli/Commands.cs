@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Data;
+using GalaxyMorphology.Inference;
+using GalaxyMorphology.Models;
+using GalaxyMorphology.Reporting;
+using GalaxyMorphology.Synthetic;
+using GalaxyMorphology.Training;
+
+namespace GalaxyMorphology.Cli;
+
+/// <summary>galaxy synth: writes a synthetic data set in the Kaggle layout.</summary>
+internal sealed class SynthCommand : ICliCommand
+{
+    public string Name => "synth";
+    public string Summary => "render a synthetic Galaxy Zoo data set in the Kaggle layout";
+    public string Usage => "galaxy synth --out DIR [--count N] [--test-count M] [--size 424] [--seed S] [--difficulty easy|standard|hard] [--overwrite]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("out", "DIR", "folder to write (images_training_rev1/, training_solutions_rev1.csv, ...)"),
+        new("count", "N", "labelled training galaxies", "2000"),
+        new("test-count", "M", "galaxies in images_test_rev1/ (with test_solutions_rev1.csv)", "0"),
+        new("size", "PX", "image side in pixels", "424"),
+        new("seed", "S", "random seed", "1"),
+        new("difficulty", "D", "easy, standard or hard", "standard"),
+        new("overwrite", null, "replace a previous synthetic folder"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        var options = new SyntheticWriterOptions
+        {
+            Count = args.Int("count", 2000, 1, 10_000_000),
+            TestCount = args.Int("test-count", 0, 0, 10_000_000),
+            Size = args.Int("size", 424, 16, 4096),
+            Seed = args.Int("seed", 1),
+            Difficulty = Enum.Parse<SyntheticDifficulty>(args.Choice("difficulty", "standard", "easy", "standard", "hard"), ignoreCase: true),
+            Overwrite = args.Has("overwrite"),
+        };
+        var folder = args.Required("out");
+        var total = options.Count + options.TestCount;
+        var shown = 0;
+        var progress = new SynchronousProgress<int>(done =>
+        {
+            var percent = 100 * done / Math.Max(1, total);
+            if (percent >= shown + 10 || done == total) { shown = percent; context.Say($"  {done}/{total} images"); }
+        });
+        var result = SyntheticKaggleWriter.Write(folder, options, progress, cancellationToken: context.CancellationToken);
+        context.Say($"wrote {result.TrainingCount} training and {result.TestCount} test galaxies to {result.Folder} in {result.Seconds:0.0}s");
+        if (context.Json)
+            context.Result(new JsonObject { ["folder"] = result.Folder, ["trainingCount"] = result.TrainingCount, ["testCount"] = result.TestCount, ["seconds"] = Math.Round(result.Seconds, 2) });
+        return GalaxyCli.Success;
+    }
+}
+
+/// <summary>galaxy summary: prints a model's layer table.</summary>
+internal sealed class SummaryCommand : ICliCommand
+{
+    public string Name => "summary";
+    public string Summary => "print a model's layers, output shapes and parameter counts";
+    public string Usage => "galaxy summary [--variant vanilla|batchnorm|highdropout|deeper|compact] [--size N] [--head sigmoid|tree|linear] [--json]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("variant", "V", "vanilla, batchnorm, highdropout, deeper or compact", "batchnorm"),
+        new("size", "N", "input side in pixels (default: 224 for the AlexNets, 64 for compact)"),
+        new("head", "H", "output head: sigmoid, tree or linear", "sigmoid"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        var variant = args.Choice("variant", "batchnorm", [.. TrainingRecipe.Variants]);
+        var builder = TrainingRecipe.ModelFor(variant).WithOutputHead(CliParsing.Head(args));
+        if (args.OptionalInt("size", 1, 4096) is int size) builder = builder.WithInputSize(size);
+        using var model = builder.Build();
+        var summary = model.Summary();
+        context.Say(summary.ToText());
+        if (context.Json)
+        {
+            context.Result(new JsonObject
+            {
+                ["variant"] = variant,
+                ["inputSize"] = model.Spec.InputSize,
+                ["trainableParameters"] = summary.TrainableParameters,
+                ["nonTrainableParameters"] = summary.NonTrainableParameters,
+                ["outputShape"] = new JsonArray(null, model.Spec.OutputCount),
+            });
+        }
+        return GalaxyCli.Success;
+    }
+}
+
+/// <summary>galaxy train: runs a recipe on a Kaggle-layout folder.</summary>
+internal sealed class TrainCommand : ICliCommand
+{
+    public string Name => "train";
+    public string Summary => "train on a Kaggle-layout folder; writes best.ckpt, last.ckpt, history.csv and report/ into RUNDIR";
+    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume] [--json]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
+        new("out", "RUNDIR", "run folder to write"),
+        new("preset", "P", "cpu (best known CPU recipe) or notebook (the seed notebook's recipe exactly)", "cpu"),
+        new("variant", "V", "override the preset's model: vanilla, batchnorm, highdropout, deeper or compact"),
+        new("head", "H", "override the output head: sigmoid, tree or linear"),
+        new("size", "N", "override the input size in pixels"),
+        new("epochs", "N", "train at most N epochs"),
+        new("minutes", "M", "wall-clock training budget in minutes (cpu preset: 15)"),
+        new("batch", "B", "batch size"),
+        new("lr", "X", "learning rate"),
+        new("seed", "S", "random seed", "0"),
+        new("val-fraction", "F", "fraction of the galaxies held out for validation"),
+        new("threads", "N", "CPU threads for TorchSharp"),
+        new("device", "D", "cpu or cuda[:N] (needs a CUDA TorchSharp package)", "cpu"),
+        new("resume", null, "continue from RUNDIR/last.ckpt"),
+        new("no-report", null, "skip the report folder"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        var data = args.Required("data");
+        var run = args.Required("out");
+        var recipe = TrainingRecipe.Named(args.Choice("preset", "cpu", "cpu", "notebook"));
+        if (args.Get("variant") is not null) recipe = recipe with { Variant = args.Choice("variant", "", [.. TrainingRecipe.Variants]) };
+        if (args.Get("head") is not null) recipe = recipe with { Head = CliParsing.Head(args) };
+        if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
+        if (args.OptionalInt("batch", 1, 65536) is int batch) recipe = recipe with { BatchSize = batch };
+        if (args.OptionalDouble("lr", 1e-9, 10) is double lr) recipe = recipe with { LearningRate = lr };
+        if (args.OptionalDouble("val-fraction", 0.0001, 0.9999) is double fraction) recipe = recipe with { ValidationFraction = fraction };
+        var epochs = args.OptionalInt("epochs", 1, 1_000_000);
+        var minutes = args.OptionalDouble("minutes", 0.001, 1_000_000);
+        if (epochs is not null || minutes is not null)
+            recipe = recipe with { Epochs = epochs, TimeBudget = minutes is double m ? TimeSpan.FromMinutes(m) : null };
+        string? resume = null;
+        if (args.Has("resume"))
+        {
+            resume = Path.Combine(run, TrainingRun.LastFileName);
+            if (!File.Exists(resume)) throw new UsageException($"--resume: no {TrainingRun.LastFileName} in '{run}'");
+        }
+
+        context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
+                    + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}");
+        var options = new TrainingRunOptions
+        {
+            Seed = args.Int("seed", 0),
+            Device = args.Get("device") ?? "cpu",
+            Threads = args.OptionalInt("threads", 1, 1024),
+            ResumeFrom = resume,
+        };
+        var result = TrainingRun.Run(recipe, data, run, options, new EpochPrinter(context), context.CancellationToken);
+        var history = result.History;
+        context.Say($"stopped: {history.StopMessage} after {history.Epochs.Count} epochs in {history.Seconds:0}s");
+        var bestEpoch = history.Best();
+        if (result.BestCheckpoint is not null && !args.Has("no-report"))
+        {
+            using var model = GalaxyModel.Load(result.BestCheckpoint);
+            var report = RunReport.Write(Path.Combine(run, "report"), history, model, result.Train, result.Validation, recipe.TestTimeAugmentation,
+                context.CancellationToken);
+            context.Say(report.Text);
+        }
+        if (context.Json)
+        {
+            context.Result(new JsonObject
+            {
+                ["bestCheckpoint"] = result.BestCheckpoint is null ? null : Path.GetFullPath(result.BestCheckpoint),
+                ["epochs"] = history.Epochs.Count,
+                ["bestValRmse"] = bestEpoch is null ? null : Math.Round(bestEpoch.ValRmse, 6),
+                ["seconds"] = Math.Round(history.Seconds, 1),
+            });
+        }
+        return result.BestCheckpoint is null ? GalaxyCli.Failure : GalaxyCli.Success;
+    }
+
+    private sealed class EpochPrinter(CliContext context) : IProgress<TrainingProgress>
+    {
+        private int printed;
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.LastEpoch is { } e && e.Epoch > printed)
+            {
+                printed = e.Epoch;
+                context.Say(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {e.Epoch,3}  loss {e.Loss:0.00000}  rmse {e.Rmse:0.00000}  val_rmse {e.ValRmse:0.00000}  lr {e.LearningRate:0.0e+0}  {e.Seconds:0.0}s  {e.ImagesPerSecond:0} img/s"));
+            }
+        }
+    }
+}
+
+/// <summary>galaxy evaluate: RMSE of a checkpoint on a labelled folder.</summary>
+internal sealed class EvaluateCommand : ICliCommand
+{
+    public string Name => "evaluate";
+    public string Summary => "RMSE (overall, per question, per column) of a checkpoint on a labelled Kaggle-layout folder";
+    public string Usage => "galaxy evaluate --model CKPT --data DIR [--tta] [--json]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("model", "CKPT", "checkpoint file (best.ckpt)"),
+        new("data", "DIR", "Kaggle-layout folder with labels"),
+        new("tta", null, "average the 8 rotations and flips"),
+        new("batch", "B", "batch size", "64"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        using var model = GalaxyModel.Load(CliParsing.ExistingFile(args, "model"));
+        var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
+        var report = model.Evaluate(dataset, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken);
+        context.Say(report.ToText());
+        if (context.Json)
+        {
+            var questions = new JsonObject();
+            foreach (var (name, value) in report.Questions) questions[name] = Math.Round(value, 6);
+            context.Result(new JsonObject { ["count"] = report.Count, ["rmse"] = Math.Round(report.Rmse, 6), ["questions"] = questions });
+        }
+        return GalaxyCli.Success;
+    }
+}
+
+/// <summary>galaxy predict: a Kaggle submission file for a folder of images.</summary>
+internal sealed class PredictCommand : ICliCommand
+{
+    public string Name => "predict";
+    public string Summary => "predict every image of a folder and write a Kaggle submission CSV";
+    public string Usage => "galaxy predict --model CKPT --images DIR --out FILE.csv [--tta] [--json]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("model", "CKPT", "checkpoint file (best.ckpt)"),
+        new("images", "DIR", "folder of <GalaxyID>.jpg images"),
+        new("out", "FILE", "submission CSV to write (atomically)"),
+        new("tta", null, "average the 8 rotations and flips"),
+        new("batch", "B", "batch size", "64"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        using var model = GalaxyModel.Load(CliParsing.ExistingFile(args, "model"));
+        var output = args.Required("out");
+        var images = GalaxyImageFolder.Open(args.Required("images"), model.Preprocessing);
+        var predictions = model.Predict(images, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken);
+        SubmissionWriter.Write(output, predictions);
+        context.Say($"wrote {predictions.Count} predictions to {output}");
+        if (context.Json) context.Result(new JsonObject { ["count"] = predictions.Count, ["out"] = Path.GetFullPath(output) });
+        return GalaxyCli.Success;
+    }
+}
+
+/// <summary>Parsing shared by the commands.</summary>
+internal static class CliParsing
+{
+    public static OutputHead Head(ParsedArgs args) => args.Choice("head", "sigmoid", "sigmoid", "tree", "linear") switch
+    {
+        "tree" => OutputHead.DecisionTree,
+        "linear" => OutputHead.Linear,
+        _ => OutputHead.Sigmoid,
+    };
+
+    public static string ExistingFile(ParsedArgs args, string name)
+    {
+        var path = args.Required(name);
+        return File.Exists(path) ? path : throw new UsageException($"--{name}: file '{path}' does not exist");
+    }
+}
+
+/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool and may report late).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly object gate = new();
+
+    public void Report(T value)
+    {
+        lock (gate) report(value);
+    }
+}

@@ -1,2 +1,0 @@
-namespace GalaxyMorphology.Reporting;
-internal static class Probe { }

@@ -1,0 +1,93 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GalaxyMorphology.Models;
+
+/// <summary>
+/// A convolutional network for Galaxy Zoo morphology, built from a <see cref="ModelSpec"/> by <see cref="ModelBuilder"/>:
+/// (N, C, S, S) images in, (N, outputs) predictions out. Children are <c>features</c> (<c>conv1</c>, <c>relu1</c>,
+/// <c>bn1</c>, <c>pool1</c>...), <c>classifier</c> (<c>flatten</c>, <c>fc1</c>, <c>relu1</c>, <c>dropout1</c>...) and
+/// <c>head</c>; these names make the state-dict keys (<c>features.conv1.weight</c>) and never change.
+/// </summary>
+public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential features;
+    private readonly Sequential classifier;
+    private readonly Sequential head;
+    private readonly IReadOnlyList<PlannedLayer> plan;
+
+    internal GalaxyNet(ModelSpec spec, IReadOnlyList<PlannedLayer> plan) : base(nameof(GalaxyNet))
+    {
+        Spec = spec;
+        this.plan = plan;
+        features = Section(plan, ModelPlan.Features);
+        classifier = Section(plan, ModelPlan.Classifier);
+        head = Section(plan, ModelPlan.Head);
+        RegisterComponents();
+        if (spec.Initialization == WeightInitialization.Keras) InitializeLikeKeras();
+    }
+
+    /// <summary>The architecture this network was built from.</summary>
+    public ModelSpec Spec { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        if (input.dim() != 4 || input.shape[1] != Spec.InputChannels || input.shape[2] != Spec.InputSize || input.shape[3] != Spec.InputSize)
+            throw new ArgumentException(
+                $"expected a (N, {Spec.InputChannels}, {Spec.InputSize}, {Spec.InputSize}) tensor, got ({string.Join(", ", input.shape)})", nameof(input));
+        using var scope = NewDisposeScope();
+        var x = features.forward(input);
+        x = classifier.forward(x);
+        return head.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A Keras-style summary: every module with its output shape and parameter count, and the totals. Computed from
+    /// the spec and the live parameters, without a forward pass.
+    /// </summary>
+    /// <param name="batchSize">The batch dimension shown in output shapes; -1 (Keras's None) by default.</param>
+    public ModelSummary Summary(long batchSize = -1)
+    {
+        var counts = plan.ToDictionary(l => l.FullName, _ => (trainable: 0L, frozen: 0L), StringComparer.Ordinal);
+        foreach (var (name, parameter) in named_parameters())
+        {
+            var owner = name[..name.LastIndexOf('.')];
+            var c = counts[owner];
+            counts[owner] = parameter.requires_grad ? (c.trainable + parameter.numel(), c.frozen) : (c.trainable, c.frozen + parameter.numel());
+        }
+        foreach (var (name, buffer) in named_buffers())
+        {
+            // Keras counts BatchNorm's moving mean and variance as non-trainable weights; the step counter is bookkeeping.
+            if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal)) continue;
+            var owner = name[..name.LastIndexOf('.')];
+            var c = counts[owner];
+            counts[owner] = (c.trainable, c.frozen + buffer.numel());
+        }
+        var layers = plan.Select(l => new LayerSummary(l.FullName, l.Kind, [batchSize, .. l.OutputShape], counts[l.FullName].trainable + counts[l.FullName].frozen)).ToList();
+        return new ModelSummary(Spec.Variant, layers, counts.Values.Sum(c => c.trainable), counts.Values.Sum(c => c.frozen), [batchSize, .. plan[^1].OutputShape]);
+    }
+
+    private static Sequential Section(IReadOnlyList<PlannedLayer> plan, string section) =>
+        nn.Sequential(plan.Where(l => l.Section == section).Select(l => (l.Name, (nn.Module<Tensor, Tensor>)l.Create())).ToArray());
+
+    private void InitializeLikeKeras()
+    {
+        using var noGrad = no_grad();
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    nn.init.xavier_uniform_(conv.weight);
+                    if (conv.bias is not null) nn.init.zeros_(conv.bias);
+                    break;
+                case Linear linear:
+                    nn.init.xavier_uniform_(linear.weight);
+                    if (linear.bias is not null) nn.init.zeros_(linear.bias);
+                    break;
+            }
+        }
+    }
+}

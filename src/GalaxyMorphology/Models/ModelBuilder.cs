@@ -1,0 +1,153 @@
+using static TorchSharp.torch;
+using TorchSharp;
+
+namespace GalaxyMorphology.Models;
+
+/// <summary>
+/// Builds a <see cref="GalaxyNet"/>: start from a variant's layer table (<see cref="AlexNet"/>, <see cref="Compact"/>)
+/// or a saved <see cref="ModelSpec"/>, adjust it with the <c>With...</c> knobs (the notebook's experiments), then
+/// <see cref="Build"/>. Each knob checks its own argument at once; <see cref="Build"/> checks the combination. A builder
+/// is single-use.
+/// </summary>
+/// <example><code>
+/// var net = ModelBuilder.AlexNet(AlexNetVariant.BatchNorm).WithInputSize(224).WithDropout(0.5)
+///     .WithOutputHead(OutputHead.DecisionTree).Build(device);
+/// </code></example>
+public sealed class ModelBuilder
+{
+    private ModelSpec spec;
+    private bool built;
+
+    private ModelBuilder(ModelSpec spec) => this.spec = spec;
+
+    /// <summary>One of the notebook's AlexNet variants at 224 px (see <see cref="AlexNetVariant"/>).</summary>
+    /// <param name="variant">The variant.</param>
+    public static ModelBuilder AlexNet(AlexNetVariant variant) => new(LayerTables.AlexNet(variant));
+
+    /// <summary>
+    /// A small network for CPUs and small data at 64 px, in the spirit of the Kaggle winner's: Conv 32 k6, pool;
+    /// Conv 64 k5, pool; Conv 128 k3; Conv 128 k3, pool; Dense 2048, dropout 0.5; 37 outputs; BatchNorm after ReLU.
+    /// </summary>
+    public static ModelBuilder Compact() => new(LayerTables.Compact());
+
+    /// <summary>Starts from a saved spec, such as a checkpoint's, to rebuild the same architecture.</summary>
+    /// <param name="spec">The spec.</param>
+    public static ModelBuilder FromSpec(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new(spec);
+    }
+
+    /// <summary>The spec as configured so far, validated (the snapshot <see cref="Build"/> would use).</summary>
+    /// <exception cref="ArgumentException">The combination is invalid.</exception>
+    public ModelSpec Spec
+    {
+        get
+        {
+            spec.Validate();
+            return spec;
+        }
+    }
+
+    /// <summary>Sets the square input size in pixels.</summary>
+    /// <param name="size">Height and width, at least 1.</param>
+    public ModelBuilder WithInputSize(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        return Set(spec with { InputSize = size });
+    }
+
+    /// <summary>Sets the first convolution's stride.</summary>
+    /// <param name="stride">The stride, at least 1.</param>
+    public ModelBuilder WithConv1Stride(int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        var features = spec.Features.ToArray();
+        var first = Array.FindIndex(features, r => r.Kind == LayerKind.Convolution);
+        if (first < 0) throw new InvalidOperationException($"model '{spec.Variant}' has no convolution");
+        features[first] = features[first] with { Stride = stride };
+        return Set(spec with { Features = features });
+    }
+
+    /// <summary>Turns one max-pooling stage on or off.</summary>
+    /// <param name="stage">The pool's position among the pools, from 1.</param>
+    /// <param name="enabled">Whether the stage pools.</param>
+    public ModelBuilder WithMaxPooling(int stage, bool enabled)
+    {
+        var features = spec.Features.ToArray();
+        var pools = Enumerable.Range(0, features.Length).Where(i => features[i].Kind == LayerKind.MaxPool).ToArray();
+        if (stage < 1 || stage > pools.Length)
+            throw new ArgumentOutOfRangeException(nameof(stage), stage, $"model '{spec.Variant}' has max-pooling stages 1 to {pools.Length}");
+        features[pools[stage - 1]] = features[pools[stage - 1]] with { Enabled = enabled };
+        return Set(spec with { Features = features });
+    }
+
+    /// <summary>Sets the dropout rate after each hidden dense layer.</summary>
+    /// <param name="rate">A rate in [0, 1).</param>
+    public ModelBuilder WithDropout(double rate)
+    {
+        if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout must be in [0, 1)");
+        return Set(spec with { Dropout = rate });
+    }
+
+    /// <summary>
+    /// Sets where BatchNorm goes. It applies to the convolutions the variant's table marks for BatchNorm: all of them,
+    /// except conv3 and conv4 in <see cref="AlexNetVariant.HighDropout"/>.
+    /// </summary>
+    /// <param name="placement">After ReLU, before ReLU, or none.</param>
+    public ModelBuilder WithBatchNorm(BatchNormPlacement placement)
+    {
+        if (!Enum.IsDefined(placement)) throw new ArgumentOutOfRangeException(nameof(placement), placement, "unknown BatchNorm placement");
+        return Set(spec with { BatchNorm = placement });
+    }
+
+    /// <summary>Sets the number of outputs (37 by default; the DecisionTree head needs 37).</summary>
+    /// <param name="count">At least 1.</param>
+    public ModelBuilder WithOutputs(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Set(spec with { OutputCount = count });
+    }
+
+    /// <summary>Sets the output head.</summary>
+    /// <param name="head">Sigmoid (default), DecisionTree or Linear.</param>
+    public ModelBuilder WithOutputHead(OutputHead head)
+    {
+        if (!Enum.IsDefined(head)) throw new ArgumentOutOfRangeException(nameof(head), head, "unknown output head");
+        return Set(spec with { Head = head });
+    }
+
+    /// <summary>Sets the weight initialisation.</summary>
+    /// <param name="initialization">Keras (default) or PyTorch.</param>
+    public ModelBuilder WithInitialization(WeightInitialization initialization)
+    {
+        if (!Enum.IsDefined(initialization)) throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "unknown weight initialization");
+        return Set(spec with { Initialization = initialization });
+    }
+
+    /// <summary>Validates the spec and builds the network, on <paramref name="device"/> if given (CPU otherwise).</summary>
+    /// <param name="device">Where to put the parameters.</param>
+    /// <exception cref="ArgumentException">The combination is invalid; the message names the bad value or the layer where the feature map vanishes.</exception>
+    /// <exception cref="InvalidOperationException">The builder was used already.</exception>
+    public GalaxyNet Build(Device? device = null)
+    {
+        EnsureUnused();
+        var plan = ModelPlan.Create(spec);
+        built = true;
+        var net = new GalaxyNet(spec, plan);
+        if (device is not null) net.to(device);
+        return net;
+    }
+
+    private ModelBuilder Set(ModelSpec next)
+    {
+        EnsureUnused();
+        spec = next;
+        return this;
+    }
+
+    private void EnsureUnused()
+    {
+        if (built) throw new InvalidOperationException("this ModelBuilder has built its model already; start a new one (builders are single-use)");
+    }
+}

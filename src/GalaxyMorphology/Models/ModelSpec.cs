@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GalaxyMorphology.Taxonomy;
+
+namespace GalaxyMorphology.Models;
+
+/// <summary>
+/// Everything that defines a <see cref="GalaxyNet"/>'s architecture, as a serialisable record: a checkpoint stores it
+/// and <see cref="ModelBuilder.FromSpec(ModelSpec)"/> rebuilds the same network (same state-dict keys and shapes) from it
+/// with no options repeated by the caller. Usually made by <see cref="ModelBuilder"/>; <see cref="Validate"/> checks it.
+/// A new spec's defaults are the <see cref="ModelBuilder.Compact"/> network; a custom layer table is an object
+/// initialiser away.
+/// </summary>
+public sealed record ModelSpec
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    /// <summary>The layer table this spec started from, lower-case: vanilla, batchnorm, highdropout, deeper or compact.</summary>
+    public string Variant { get; init; } = "compact";
+
+    /// <summary>Input height and width in pixels (images are square).</summary>
+    public int InputSize { get; init; } = 64;
+
+    /// <summary>Input channels (3 for RGB).</summary>
+    public int InputChannels { get; init; } = 3;
+
+    /// <summary>The feature extractor's layer table: convolutions and max-pools in order (copied, read-only).</summary>
+    public IReadOnlyList<LayerSpec> Features
+    {
+        get => features;
+        init => features = value is null ? null! : Array.AsReadOnly(value.ToArray());
+    }
+
+    /// <summary>Widths of the hidden dense layers, each followed by ReLU and dropout (copied, read-only).</summary>
+    public IReadOnlyList<int> HiddenUnits
+    {
+        get => hiddenUnits;
+        init => hiddenUnits = value is null ? null! : Array.AsReadOnly(value.ToArray());
+    }
+
+    private readonly IReadOnlyList<LayerSpec> features = LayerTables.CompactFeatures;
+    private readonly IReadOnlyList<int> hiddenUnits = LayerTables.CompactHiddenUnits;
+
+    /// <summary>Dropout rate after each hidden dense layer, in [0, 1).</summary>
+    public double Dropout { get; init; } = 0.5;
+
+    /// <summary>Where BatchNorm goes on the convolutions whose <see cref="LayerSpec.BatchNorm"/> is set.</summary>
+    public BatchNormPlacement BatchNorm { get; init; } = BatchNormPlacement.AfterRelu;
+
+    /// <summary>Number of outputs (37 Galaxy Zoo vote fractions by default).</summary>
+    public int OutputCount { get; init; } = GalaxyZooTaxonomy.OutputCount;
+
+    /// <summary>The output head applied to the last dense layer.</summary>
+    public OutputHead Head { get; init; } = OutputHead.Sigmoid;
+
+    /// <summary>How weights are initialised when the model is built.</summary>
+    public WeightInitialization Initialization { get; init; } = WeightInitialization.Keras;
+
+    /// <summary>The spec as one line of JSON (camelCase keys, enums as names).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a spec written by <see cref="ToJson"/> and validates it.</summary>
+    /// <exception cref="ArgumentException">The JSON is malformed, is not a spec, or describes an invalid architecture.</exception>
+    public static ModelSpec FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ModelSpec? spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<ModelSpec>(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is long line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1} ({ex.Path})" : "";
+            throw new ArgumentException($"model spec JSON is invalid{where}: {ex.Message}", nameof(json), ex);
+        }
+        if (spec is null) throw new ArgumentException("model spec JSON is 'null'", nameof(json));
+        if (spec.Features is null || spec.HiddenUnits is null || spec.Variant is null)
+            throw new ArgumentException("model spec JSON lacks 'variant', 'features' or 'hiddenUnits'", nameof(json));
+        try
+        {
+            spec.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            var reason = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"model spec JSON describes an invalid model: {reason}", nameof(json), ex);
+        }
+        return spec;
+    }
+
+    /// <summary>
+    /// Checks every value and walks the feature map through the layer table. An input too small for the stride and
+    /// pooling stack is refused with a message naming the layer where the map reaches zero and its size there.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of range or the combination cannot be built.</exception>
+    public void Validate() => _ = ModelPlan.Create(this);
+
+    /// <summary>Specs are equal when they describe the same architecture (compared through their JSON).</summary>
+    public bool Equals(ModelSpec? other) => other is not null && (ReferenceEquals(this, other) || ToJson() == other.ToJson());
+
+    /// <inheritdoc />
+    public override int GetHashCode() => ToJson().GetHashCode(StringComparison.Ordinal);
+}

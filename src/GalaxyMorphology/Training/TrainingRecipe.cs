@@ -1,0 +1,166 @@
+using GalaxyMorphology.Imaging;
+using GalaxyMorphology.Models;
+
+namespace GalaxyMorphology.Training;
+
+/// <summary>How the validation set is taken from a labelled folder.</summary>
+public enum ValidationSplitKind
+{
+    /// <summary>A seeded random fraction (the default: the Kaggle file is not ordered by morphology, but be safe).</summary>
+    Random,
+
+    /// <summary>The first fraction in the labels file's order, as the seed notebook did.</summary>
+    First,
+}
+
+/// <summary>
+/// A complete, named way to train: model, preprocessing, augmentation, optimizer, schedule, split and budget.
+/// <see cref="Cpu"/> is the best recipe we know for a CPU and a small data set; <see cref="Notebook"/> reproduces the
+/// seed Keras notebook exactly, so users can compare. Run one with <see cref="TrainingRun.Run"/>; change any part with
+/// <c>with</c>.
+/// </summary>
+public sealed record TrainingRecipe
+{
+    /// <summary>The name shown in logs and reports.</summary>
+    public string Name { get; init; } = "custom";
+
+    /// <summary>The architecture: vanilla, batchnorm, highdropout, deeper or compact.</summary>
+    public string Variant { get; init; } = "compact";
+
+    /// <summary>A custom architecture (a layer table); when set it replaces <see cref="Variant"/>. Its input size and head come from this recipe.</summary>
+    public ModelSpec? Model { get; init; }
+
+    /// <summary>The output head.</summary>
+    public OutputHead Head { get; init; } = OutputHead.Sigmoid;
+
+    /// <summary>How images become the network's input; its <see cref="PreprocessingOptions.Size"/> is the model's input size.</summary>
+    public PreprocessingOptions Preprocessing { get; init; } = new();
+
+    /// <summary>When set, per-channel mean and standard deviation are measured on the training images (never the validation ones).</summary>
+    public bool StandardizeFromTrainingImages { get; init; }
+
+    /// <summary>Random augmentation of training images; null for none.</summary>
+    public AugmentationOptions? Augmentation { get; init; }
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>The (peak) learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Decoupled or L2 weight decay, depending on the optimizer.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Epochs to train; null when a <see cref="TimeBudget"/> decides.</summary>
+    public int? Epochs { get; init; } = 10;
+
+    /// <summary>Wall-clock training budget; null for none.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>The learning-rate schedule.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant();
+
+    /// <summary>The fraction of the labelled galaxies held out for validation (and best-checkpoint choice).</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>How the validation set is chosen.</summary>
+    public ValidationSplitKind Split { get; init; } = ValidationSplitKind.Random;
+
+    /// <summary>Keep decoded, preprocessed images in memory after the first epoch (right for small sets).</summary>
+    public bool CacheInMemory { get; init; } = true;
+
+    /// <summary>Whether evaluation and prediction should average the 8 rotations and flips (the recommended default for this recipe).</summary>
+    public bool TestTimeAugmentation { get; init; }
+
+    /// <summary>
+    /// The recommended CPU recipe: the compact net on a 207 px centre crop resized to 64 px, standardised pixels,
+    /// rotation/flip/zoom/shift augmentation, Adam with cosine decay over a 15-minute budget, batch 32,
+    /// 10% validation, and 8-fold test-time augmentation. See docs/results.md for what each part is worth.
+    /// </summary>
+    public static TrainingRecipe Cpu { get; } = new()
+    {
+        Name = "cpu",
+        Variant = "compact",
+        Head = OutputHead.Sigmoid,
+        Preprocessing = PreprocessingOptions.CompactCrop,
+        StandardizeFromTrainingImages = true,
+        Augmentation = AugmentationOptions.Dieleman,
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 1e-3,
+        BatchSize = 32,
+        Epochs = null,
+        TimeBudget = TimeSpan.FromMinutes(15),
+        Schedule = LearningRateSchedule.Cosine(),
+        ValidationFraction = 0.1,
+        Split = ValidationSplitKind.Random,
+        TestTimeAugmentation = true,
+    };
+
+    /// <summary>
+    /// The seed notebook's recipe, exactly: BatchNorm AlexNet (BatchNorm after ReLU), 224 px Lanczos resize, raw 0..255
+    /// pixels, sigmoid outputs, Adam 1e-3, MSE, batch 128, the first 20% as validation, no augmentation.
+    /// </summary>
+    public static TrainingRecipe Notebook { get; } = new()
+    {
+        Name = "notebook",
+        Variant = "batchnorm",
+        Head = OutputHead.Sigmoid,
+        Preprocessing = PreprocessingOptions.Notebook,
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 1e-3,
+        BatchSize = 128,
+        Epochs = 10,
+        Schedule = LearningRateSchedule.Constant(),
+        ValidationFraction = 0.2,
+        Split = ValidationSplitKind.First,
+        TestTimeAugmentation = false,
+    };
+
+    /// <summary>The recipe called <paramref name="name"/> (cpu or notebook).</summary>
+    /// <exception cref="ArgumentException">The name is not a preset.</exception>
+    public static TrainingRecipe Named(string name) => name?.ToLowerInvariant() switch
+    {
+        "cpu" => Cpu,
+        "notebook" => Notebook,
+        _ => throw new ArgumentException($"unknown recipe '{name}'; presets: cpu, notebook", nameof(name)),
+    };
+
+    /// <summary>The names accepted for <see cref="Variant"/>.</summary>
+    public static IReadOnlyList<string> Variants { get; } = ["vanilla", "batchnorm", "highdropout", "deeper", "compact"];
+
+    /// <summary>A model builder for <see cref="Variant"/> at the preprocessing size with <see cref="Head"/>.</summary>
+    /// <exception cref="ArgumentException">The variant is unknown.</exception>
+    public ModelBuilder CreateModelBuilder() => (Model is null ? ModelFor(Variant) : ModelBuilder.FromSpec(Model))
+        .WithInputSize(Preprocessing.Size)
+        .WithOutputHead(Head);
+
+    /// <summary>A builder for a variant name (vanilla, batchnorm, highdropout, deeper, compact).</summary>
+    /// <exception cref="ArgumentException">The variant is unknown.</exception>
+    public static ModelBuilder ModelFor(string variant) => variant?.ToLowerInvariant() switch
+    {
+        "vanilla" => ModelBuilder.AlexNet(AlexNetVariant.Vanilla),
+        "batchnorm" => ModelBuilder.AlexNet(AlexNetVariant.BatchNorm),
+        "highdropout" => ModelBuilder.AlexNet(AlexNetVariant.HighDropout),
+        "deeper" => ModelBuilder.AlexNet(AlexNetVariant.Deeper),
+        "compact" => ModelBuilder.Compact(),
+        _ => throw new ArgumentException($"unknown variant '{variant}'; variants: {string.Join(", ", Variants)}", nameof(variant)),
+    };
+
+    /// <summary>Checks the recipe; throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public void Validate()
+    {
+        if (Model is null && !Variants.Contains(Variant?.ToLowerInvariant() ?? "")) throw new ArgumentException($"unknown variant '{Variant}'; variants: {string.Join(", ", Variants)}", nameof(Variant));
+        ArgumentNullException.ThrowIfNull(Preprocessing);
+        // statistics measured at run time are not there yet
+        (StandardizeFromTrainingImages ? Preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null } : Preprocessing).Validate();
+        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}", nameof(BatchSize));
+        if (Epochs is < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}", nameof(Epochs));
+        if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"the time budget must be positive, got {t}", nameof(TimeBudget));
+        if (Epochs is null && TimeBudget is null) throw new ArgumentException("give epochs, a time budget, or both", nameof(Epochs));
+        if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"the validation fraction must lie in (0, 1), got {ValidationFraction}", nameof(ValidationFraction));
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be positive, got {LearningRate}", nameof(LearningRate));
+    }
+}

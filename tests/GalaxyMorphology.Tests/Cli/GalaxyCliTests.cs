@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using GalaxyMorphology.Cli;
+using GalaxyMorphology.Inference;
+using GalaxyMorphology.Taxonomy;
+using GalaxyMorphology.Tests.Support;
+
+namespace GalaxyMorphology.Tests.Cli;
+
+/// <summary>The galaxy CLI run in-process: exit codes, error lines, JSON contracts and files written.</summary>
+public sealed class GalaxyCliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = GalaxyCli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static JsonObject LastJson(string output)
+    {
+        var last = output.TrimEnd().Split('\n').Last();
+        return JsonNode.Parse(last)!.AsObject();
+    }
+
+    [Fact]
+    public void No_arguments_and_unknown_commands_are_bad_usage()
+    {
+        Run().Code.Should().Be(2);
+        var unknown = Run("fly");
+        unknown.Code.Should().Be(2);
+        unknown.Err.Should().Contain("unknown command 'fly'");
+        Run("--help").Code.Should().Be(0);
+    }
+
+    [Fact]
+    public void Every_command_has_help()
+    {
+        foreach (var name in new[] { "synth", "summary", "train", "evaluate", "predict" })
+        {
+            var (code, output, _) = Run(name, "--help");
+            code.Should().Be(0);
+            output.Should().Contain($"galaxy {name}").And.Contain("usage:");
+        }
+    }
+
+    [Fact]
+    public void Bad_options_name_the_option_and_exit_2()
+    {
+        var unknown = Run("summary", "--colour", "red");
+        unknown.Code.Should().Be(2);
+        unknown.Err.Should().Contain("--colour");
+        var badChoice = Run("summary", "--variant", "resnet");
+        badChoice.Code.Should().Be(2);
+        badChoice.Err.Should().Contain("--variant").And.Contain("resnet");
+        var missing = Run("train", "--out", "x");
+        missing.Code.Should().Be(2);
+        missing.Err.Should().Contain("--data");
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_a_clear_error()
+    {
+        var (code, _, err) = Run("evaluate", "--model", "/nonexistent/best.ckpt", "--data", "/nonexistent");
+        code.Should().Be(2);
+        err.Should().Contain("/nonexistent/best.ckpt");
+    }
+
+    [Theory]
+    [InlineData("vanilla", 224, 21_732_773L)]
+    [InlineData("batchnorm", 224, 21_735_525L)]
+    [InlineData("highdropout", 224, 21_733_989L)]
+    public void Summary_json_gives_the_exact_parameter_counts(string variant, int size, long trainable)
+    {
+        var (code, output, _) = Run("summary", "--variant", variant, "--json");
+        code.Should().Be(0);
+        var json = LastJson(output);
+        json["variant"]!.GetValue<string>().Should().Be(variant);
+        json["inputSize"]!.GetValue<int>().Should().Be(size);
+        json["trainableParameters"]!.GetValue<long>().Should().Be(trainable);
+        json["nonTrainableParameters"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(0);
+        json["outputShape"]!.AsArray()[1]!.GetValue<int>().Should().Be(37);
+    }
+
+    [Fact]
+    public void Synth_train_evaluate_predict_work_end_to_end_with_json_contracts()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        var run = temp.File("run");
+
+        var synth = Run("synth", "--out", data, "--count", "60", "--test-count", "6", "--size", "424", "--seed", "3", "--json");
+        synth.Code.Should().Be(0, synth.Err);
+        File.Exists(Path.Combine(data, "training_solutions_rev1.csv")).Should().BeTrue();
+        Directory.GetFiles(Path.Combine(data, "images_test_rev1"), "*.jpg").Should().HaveCount(6);
+
+        var train = Run("train", "--data", data, "--out", run, "--epochs", "2", "--batch", "16", "--val-fraction", "0.25", "--json");
+        train.Code.Should().Be(0, train.Err);
+        var t = LastJson(train.Out);
+        t.Select(p => p.Key).Should().BeEquivalentTo("bestCheckpoint", "epochs", "bestValRmse", "seconds");
+        t["epochs"]!.GetValue<int>().Should().Be(2);
+        var best = t["bestCheckpoint"]!.GetValue<string>();
+        File.Exists(best).Should().BeTrue();
+        File.Exists(Path.Combine(run, "last.ckpt")).Should().BeTrue();
+        File.ReadAllLines(Path.Combine(run, "history.csv")).Should().HaveCount(3);
+        File.Exists(Path.Combine(run, "report", "rmse.png")).Should().BeTrue();
+        File.Exists(Path.Combine(run, "report", "gallery.png")).Should().BeTrue();
+        t["bestValRmse"]!.GetValue<double>().Should().BeInRange(0.01, 0.5);
+
+        var resumed = Run("train", "--data", data, "--out", run, "--epochs", "3", "--batch", "16", "--val-fraction", "0.25", "--resume", "--no-report", "--json");
+        resumed.Code.Should().Be(0, resumed.Err);
+        File.ReadAllLines(Path.Combine(run, "history.csv")).Should().HaveCount(4, "the resumed run appends epoch 3");
+
+        var evaluate = Run("evaluate", "--model", best, "--data", data, "--json");
+        evaluate.Code.Should().Be(0, evaluate.Err);
+        var e = LastJson(evaluate.Out);
+        e["count"]!.GetValue<int>().Should().Be(60);
+        e["rmse"]!.GetValue<double>().Should().BeInRange(0.01, 0.5);
+        e["questions"]!.AsObject().Select(p => p.Key).Should().Equal(Enumerable.Range(1, 11).Select(i => "Q" + i));
+
+        var submission = temp.File("submission.csv");
+        var predict = Run("predict", "--model", best, "--images", Path.Combine(data, "images_test_rev1"), "--out", submission, "--tta");
+        predict.Code.Should().Be(0, predict.Err);
+        var lines = File.ReadAllLines(submission);
+        lines[0].Should().Be(SubmissionWriter.Header);
+        lines.Should().HaveCount(7);
+        var values = lines[1].Split(',').Skip(1).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        values.Should().HaveCount(GalaxyZooTaxonomy.OutputCount).And.OnlyContain(v => v >= 0 && v <= 1);
+    }
+}
