@@ -22,82 +22,82 @@ internal enum ArtifactKind { Star, SatelliteTrail, Ghost }
 internal readonly record struct FieldStar(float X, float Y, float Flux, float Sigma, float R, float G, float B);
 
 /// <summary>
-/// The true parameters of one synthetic galaxy. Lengths are in pixels of a 424×424 frame (the renderer scales them
+/// The true parameters of one synthetic galaxy (filled in by <see cref="ParameterSampler"/>, read-only afterwards). Lengths are in pixels of a 424×424 frame (the renderer scales them
 /// to any output size), angles in radians, fluxes linear (about 1 renders as a bright, nearly white pixel).
 /// </summary>
 internal sealed class GalaxyParameters
 {
-    public GalaxyKind Kind { get; init; }
-    public float CenterX { get; init; }
-    public float CenterY { get; init; }
+    public GalaxyKind Kind { get; set; }
+    public float CenterX { get; set; }
+    public float CenterY { get; set; }
     /// <summary>Position angle of the major axis.</summary>
-    public float PositionAngle { get; init; }
+    public float PositionAngle { get; set; }
     /// <summary>Apparent axis ratio b/a (1 round, small for cigars and edge-on disks).</summary>
-    public float AxisRatio { get; init; }
+    public float AxisRatio { get; set; } = 1f;
 
     // Bulge or elliptical (Sérsic).
-    public float BulgeFlux { get; init; }
-    public float BulgeRadius { get; init; }
-    public float SersicIndex { get; init; }
+    public float BulgeFlux { get; set; }
+    public float BulgeRadius { get; set; } = 1f;
+    public float SersicIndex { get; set; } = 1f;
     /// <summary>Axis ratio of the bulge itself (rounder than the disk for inclined disks).</summary>
-    public float BulgeAxisRatio { get; init; }
+    public float BulgeAxisRatio { get; set; } = 1f;
     /// <summary>Boxiness exponent of the bulge isophotes (2 ellipse, above 2 boxy).</summary>
-    public float BulgeBoxiness { get; init; } = 2f;
-    public BulgeProminence Prominence { get; init; }
-    public EdgeOnBulge EdgeOnBulge { get; init; }
+    public float BulgeBoxiness { get; set; } = 2f;
+    public BulgeProminence Prominence { get; set; }
+    public EdgeOnBulge EdgeOnBulge { get; set; } = EdgeOnBulge.None;
 
     // Disk (exponential).
-    public float DiskFlux { get; init; }
-    public float DiskScale { get; init; }
+    public float DiskFlux { get; set; }
+    public float DiskScale { get; set; } = 1f;
 
     // Spiral arms.
-    public int Arms { get; init; }
-    public ArmWinding Winding { get; init; }
-    public float PitchAngle { get; init; }
-    public float ArmStrength { get; init; }
-    public float ArmPhase { get; init; }
-    public float Clumpiness { get; init; }
+    public int Arms { get; set; }
+    public ArmWinding Winding { get; set; }
+    public float PitchAngle { get; set; }
+    public float ArmStrength { get; set; }
+    public float ArmPhase { get; set; }
+    public float Clumpiness { get; set; }
 
     // Bar.
-    public bool HasBar { get; init; }
-    public float BarLength { get; init; }
-    public float BarAngle { get; init; }
-    public float BarFlux { get; init; }
+    public bool HasBar { get; set; }
+    public float BarLength { get; set; }
+    public float BarAngle { get; set; }
+    public float BarFlux { get; set; }
 
     // Odd features.
-    public OddFeature Odd { get; init; } = OddFeature.None;
-    public float RingRadius { get; init; }
-    public float RingFlux { get; init; }
-    public float ArcRadius { get; init; }
-    public float ArcAngle { get; init; }
-    public float ArcFlux { get; init; }
-    public float Distortion { get; init; }
-    public float CompanionX { get; init; }
-    public float CompanionY { get; init; }
-    public float CompanionFlux { get; init; }
-    public float CompanionRadius { get; init; }
-    public float TailFlux { get; init; }
-    public float DustDepth { get; init; }
-    public float DustWidth { get; init; }
+    public OddFeature Odd { get; set; } = OddFeature.None;
+    public float RingRadius { get; set; }
+    public float RingFlux { get; set; }
+    public float ArcRadius { get; set; }
+    public float ArcAngle { get; set; }
+    public float ArcFlux { get; set; }
+    public float Distortion { get; set; }
+    public float CompanionX { get; set; }
+    public float CompanionY { get; set; }
+    public float CompanionFlux { get; set; }
+    public float CompanionRadius { get; set; }
+    public float TailFlux { get; set; }
+    public float DustDepth { get; set; }
+    public float DustWidth { get; set; }
 
-    public ArtifactKind Artifact { get; init; }
+    public ArtifactKind Artifact { get; set; }
 
     // Colours (linear RGB multipliers, roughly SDSS gri composites).
-    public (float R, float G, float B) BulgeColor { get; init; }
-    public (float R, float G, float B) DiskColor { get; init; }
+    public (float R, float G, float B) BulgeColor { get; set; }
+    public (float R, float G, float B) DiskColor { get; set; }
 
     // Sky and instrument.
-    public float SkyLevel { get; init; }
-    public float NoiseSigma { get; init; }
-    public float PsfSigma { get; init; }
-    public FieldStar[] FieldStars { get; init; } = [];
+    public float SkyLevel { get; set; }
+    public float NoiseSigma { get; set; }
+    public float PsfSigma { get; set; }
+    public FieldStar[] FieldStars { get; set; } = [];
 
     /// <summary>0..1: how clearly a careful volunteer can see the structure (size, brightness against noise).</summary>
-    public float Visibility { get; init; }
+    public float Visibility { get; set; }
 
     /// <summary>Seed for the procedural texture (clumps, irregular shapes) of this galaxy.</summary>
-    public uint TextureSeed { get; init; }
+    public uint TextureSeed { get; set; }
 
     /// <summary>Half-light-like size used for the render bounding box and for describing the galaxy.</summary>
-    public float Extent { get; init; }
+    public float Extent { get; set; }
 }

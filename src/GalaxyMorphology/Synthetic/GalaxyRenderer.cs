@@ -20,6 +20,7 @@ internal static class GalaxyRenderer
     {
         var n = size * size;
         var buffer = ArrayPool<float>.Shared.Rent(3 * n);
+        var noiseBuffer = ArrayPool<float>.Shared.Rent(3 * n);
         try
         {
             var planes = buffer.AsSpan(0, 3 * n);
@@ -38,23 +39,34 @@ internal static class GalaxyRenderer
 
             var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
             var noise = new SyntheticRandom(seed, difficulty, id, SyntheticRandom.NoiseStream);
+            var sky = NoisePlanes(p, ref noise, size, scale, noiseBuffer.AsSpan(0, 3 * n));
             var dst = (byte*)bitmap.GetPixels();
             var r = planes[..n];
             var g = planes.Slice(n, n);
             var b = planes.Slice(2 * n, n);
-            // A smaller output pixel averages several native ones, so its sky noise shrinks with the scale.
-            var skyNoise = p.NoiseSigma * MathF.Min(1f, scale);
-            var gain = 0.0015f;
+            var skyR = sky[..n];
+            var skyG = sky.Slice(n, n);
+            var skyB = sky.Slice(2 * n, n);
+            // The SDSS sky is faintly brown: residual light in the red and green bands, slightly over-subtracted blue.
+            var (levelR, levelG, levelB) = (p.SkyLevel * 1.2f, p.SkyLevel, -p.SkyLevel * 1.2f);
+            const float gain = 0.0015f;
             for (var i = 0; i < n; i++)
             {
-                var rr = r[i];
-                var gg = g[i];
-                var bb = b[i];
-                var shot = gain * (rr + gg + bb);
-                var sr = MathF.Sqrt(skyNoise * skyNoise + shot);
-                dst[4 * i] = Stretch(rr + p.SkyLevel + sr * noise.FastGaussian());
-                dst[4 * i + 1] = Stretch(gg + p.SkyLevel + sr * noise.FastGaussian());
-                dst[4 * i + 2] = Stretch(bb + p.SkyLevel + sr * noise.FastGaussian());
+                var rr = r[i] + levelR + skyR[i];
+                var gg = g[i] + levelG + skyG[i];
+                var bb = b[i] + levelB + skyB[i];
+                var light = r[i] + g[i] + b[i];
+                if (light > 1e-3f)
+                {
+                    // Photon noise of the object itself.
+                    var shot = MathF.Sqrt(gain * light);
+                    rr += shot * noise.FastGaussian();
+                    gg += shot * noise.FastGaussian();
+                    bb += shot * noise.FastGaussian();
+                }
+                dst[4 * i] = Stretch(rr);
+                dst[4 * i + 1] = Stretch(gg);
+                dst[4 * i + 2] = Stretch(bb);
                 dst[4 * i + 3] = 255;
             }
             bitmap.NotifyPixelsChanged();
@@ -63,17 +75,75 @@ internal static class GalaxyRenderer
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
+            ArrayPool<float>.Shared.Return(noiseBuffer);
         }
+    }
+
+    /// <summary>
+    /// Sky noise for the three bands. The Kaggle cut-outs were resampled from SDSS frames, so their noise is
+    /// correlated over a few pixels: white noise smoothed by a small box at full size, white at small sizes,
+    /// where one output pixel already averages several native ones (which also lowers its sigma).
+    /// </summary>
+    private static Span<float> NoisePlanes(GalaxyParameters p, ref SyntheticRandom rng, int size, float scale, Span<float> planes)
+    {
+        var radius = (int)MathF.Round(scale * 1.2f);
+        var sigma = p.NoiseSigma * MathF.Min(1f, scale) * (2 * radius + 1);
+        rng.FillGaussian(planes, sigma);
+        if (radius > 0)
+        {
+            var n = size * size;
+            var line = ArrayPool<float>.Shared.Rent(size);
+            var scratch = ArrayPool<float>.Shared.Rent(size);
+            var rows = ArrayPool<float>.Shared.Rent(n);
+            try
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    var plane = planes.Slice(c * n, n);
+                    for (var y = 0; y < size; y++)
+                    {
+                        var row = plane.Slice(y * size, size);
+                        row.CopyTo(line);
+                        BoxPass(line, scratch, size, radius);
+                        line.AsSpan(0, size).CopyTo(row);
+                    }
+                    VerticalBoxPass(plane, rows.AsSpan(0, n), size, radius);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(line);
+                ArrayPool<float>.Shared.Return(scratch);
+                ArrayPool<float>.Shared.Return(rows);
+            }
+        }
+        return planes;
+    }
+
+    // The stretch as a table: flux steps of 1/2048 are far finer than one output level anywhere on the curve.
+    private const int StretchSteps = 2048;
+    private static readonly byte[] StretchTable = BuildStretchTable();
+
+    private static byte[] BuildStretchTable()
+    {
+        var table = new byte[(int)(1.3f * StretchSteps) + 2];
+        for (var i = 0; i < table.Length; i++)
+        {
+            var v = MathF.Asinh(Softening * i / StretchSteps) * StretchNorm;
+            table[i] = v >= 1f ? (byte)255 : (byte)(v * 255f + 0.5f);
+        }
+        return table;
     }
 
     private static byte Stretch(float flux)
     {
         if (flux <= 0) return 0;
-        var v = MathF.Asinh(Softening * flux) * StretchNorm;
-        return v >= 1f ? (byte)255 : (byte)(v * 255f + 0.5f);
+        var index = flux * StretchSteps;
+        return index >= StretchTable.Length - 1 ? (byte)255 : StretchTable[(int)(index + 0.5f)];
     }
 
-    private readonly record struct Box(int X0, int Y0, int X1, int Y1)
+    /// <summary>Pixel bounds of the galaxy, and the radii (424 units) beyond which its and its companion's light is negligible.</summary>
+    private readonly record struct Box(int X0, int Y0, int X1, int Y1, float Radius, float CompanionRadius)
     {
         public int Width => X1 - X0;
         public int Height => Y1 - Y0;
@@ -82,17 +152,12 @@ internal static class GalaxyRenderer
     /// <summary>The pixel box outside which the galaxy's light is far below the sky noise.</summary>
     private static Box Bounds(GalaxyParameters p, int size, float scale)
     {
-        var floor = MathF.Max(p.NoiseSigma * 0.25f, 1e-4f);
+        var floor = MathF.Max(p.NoiseSigma * 0.1f, 1e-4f);
         float radius = 0;
         if (p.DiskFlux > 0) radius = MathF.Max(radius, p.DiskScale * MathF.Log(MathF.Max(p.DiskFlux / floor, 1.01f)));
         if (p.BulgeFlux > 0 && p.Kind is not (GalaxyKind.Star or GalaxyKind.Artifact))
-        {
-            var n = p.SersicIndex;
-            var bn = 2 * n - 1f / 3;
-            var central = p.BulgeFlux * MathF.Exp(bn);
-            var x = MathF.Log(MathF.Max(central / floor, 1.01f)) / bn;
-            radius = MathF.Max(radius, p.BulgeRadius * MathF.Pow(x, n));
-        }
+            radius = MathF.Max(radius, SersicReach(p.BulgeFlux, p.SersicIndex, p.BulgeRadius, floor) / MathF.Sqrt(p.BulgeAxisRatio));
+        if (p.TailFlux > 0) radius = MathF.Max(radius, TailScale(p) * MathF.Log(MathF.Max(3 * p.TailFlux / floor, 1.01f)));
         radius = MathF.Max(radius, p.Extent * 1.1f);
         if (p.RingRadius > 0) radius = MathF.Max(radius, p.RingRadius * 1.3f);
         if (p.ArcRadius > 0) radius = MathF.Max(radius, p.ArcRadius + 10 * p.PsfSigma);
@@ -101,9 +166,11 @@ internal static class GalaxyRenderer
         var cx0 = p.CenterX;
         var cy0 = p.CenterY;
         float minX = cx0 - radius - pad, maxX = cx0 + radius + pad, minY = cy0 - radius - pad, maxY = cy0 + radius + pad;
+        var companionReach = 0f;
         if (p.CompanionFlux > 0)
         {
-            var rc = p.CompanionRadius * 6 + pad;
+            companionReach = SersicReach(p.CompanionFlux, CompanionSersic, p.CompanionRadius, floor);
+            var rc = companionReach + pad;
             minX = MathF.Min(minX, cx0 + p.CompanionX - rc);
             maxX = MathF.Max(maxX, cx0 + p.CompanionX + rc);
             minY = MathF.Min(minY, cy0 + p.CompanionY - rc);
@@ -111,8 +178,21 @@ internal static class GalaxyRenderer
         }
         return new Box(
             Math.Clamp((int)MathF.Floor(minX * scale), 0, size), Math.Clamp((int)MathF.Floor(minY * scale), 0, size),
-            Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size));
+            Math.Clamp((int)MathF.Ceiling(maxX * scale) + 1, 0, size), Math.Clamp((int)MathF.Ceiling(maxY * scale) + 1, 0, size),
+            radius, companionReach);
     }
+
+    private const float CompanionSersic = 3f;
+
+    /// <summary>Radius where a Sérsic profile with intensity <paramref name="flux"/> at its effective radius drops to <paramref name="floor"/>.</summary>
+    private static float SersicReach(float flux, float n, float effectiveRadius, float floor)
+    {
+        var bn = 2 * n - 1f / 3;
+        var x = MathF.Log(MathF.Max(flux * MathF.Exp(bn) / floor, 1.01f)) / bn;
+        return effectiveRadius * MathF.Pow(x, n);
+    }
+
+    private static float TailScale(GalaxyParameters p) => MathF.Max(p.DiskFlux > 0 ? p.DiskScale * 2.2f : p.BulgeRadius * 2.5f, 1f);
 
     private static void DrawGalaxy(GalaxyParameters p, Span<float> planes, int size, float scale, Box box)
     {
@@ -135,8 +215,14 @@ internal static class GalaxyRenderer
         var boxy = p.BulgeBoxiness > 2.01f;
         var invBoxy = 1f / p.BulgeBoxiness;
 
+        // Radial profiles as tables (pow/exp per pixel dominate the cost otherwise), 1/4 pixel steps.
+        var reach = MathF.Sqrt(box.Width * box.Width + box.Height * box.Height) * inv + 2 * p.Distortion + 2;
+        using var bulgeProfile = hasBulge ? new RadialProfile(reach / p.BulgeAxisRatio, r => bulgeCentral * MathF.Exp(-bn * MathF.Pow(r * invRe, invN))) : null;
+
         var hasDisk = p.DiskFlux > 0;
         var invH = 1f / p.DiskScale;
+        using var diskProfile = hasDisk ? new RadialProfile(reach / p.AxisRatio, r => p.DiskFlux * MathF.Exp(-r * invH)) : null;
+        using var logProfile = hasDisk && p.Arms > 0 ? new RadialProfile(reach / p.AxisRatio, r => MathF.Log(r + 0.5f)) : null;
         var cotPitch = p.Arms > 0 ? 1f / MathF.Tan(p.PitchAngle) : 0f;
         var armInner = p.HasBar ? p.BarLength * 0.9f : MathF.Max(p.BulgeRadius * 1.2f, p.DiskScale * 0.35f);
         var sharpen = p.Arms >= 5 ? 2 : 4;
@@ -149,15 +235,22 @@ internal static class GalaxyRenderer
         var (arcSin, arcCos) = MathF.SinCos(p.ArcAngle);
         var arcStar = p.Odd == OddFeature.Other;
         var invCompanion = p.CompanionFlux > 0 ? 1f / p.CompanionRadius : 0f;
-        var companionCentral = p.CompanionFlux * MathF.Exp(2 * 3f - 1f / 3);
-        var tailH = p.DiskFlux > 0 ? p.DiskScale * 2.2f : p.BulgeRadius * 2.5f;
-        var invTailH = 1f / MathF.Max(tailH, 1f);
+        var companionBn = 2 * CompanionSersic - 1f / 3;
+        var companionCentral = p.CompanionFlux * MathF.Exp(companionBn);
+        var invTailH = 1f / TailScale(p);
         var tailCot = 1f / MathF.Tan(0.6f);
         var distortionScale = 1f / MathF.Max(p.Extent * 0.6f, 4f);
         var clumpScale = 1f / MathF.Max(p.DiskScale * 0.18f, 1.2f);
         var seed = p.TextureSeed;
         var dustInvWidth = p.DustWidth > 0 ? 1f / p.DustWidth : 0f;
         var (bc, dc) = (p.BulgeColor, p.DiskColor);
+
+        // The light left at the edge of the box is faint but, averaged over many pixels, a step would show:
+        // fade it out radially over the outer quarter of the reach.
+        var fadeEnd = box.Radius * box.Radius;
+        var fadeStart = 0.75f * box.Radius * (0.75f * box.Radius);
+        var companionFadeEnd = box.CompanionRadius * box.CompanionRadius;
+        var companionFadeStart = 0.5625f * companionFadeEnd;
 
         for (var py = box.Y0; py < box.Y1; py++)
         {
@@ -194,18 +287,18 @@ internal static class GalaxyRenderer
                     {
                         rb = MathF.Sqrt(xr * xr + yb * yb + 0.25f);
                     }
-                    bulge = bulgeCentral * MathF.Exp(-bn * MathF.Pow(rb * invRe, invN));
+                    bulge = bulgeProfile!.At(rb);
                 }
 
                 var yd = yr * invQ;
                 var rd = MathF.Sqrt(xr * xr + yd * yd);
                 if (hasDisk)
                 {
-                    disk = p.DiskFlux * MathF.Exp(-rd * invH);
+                    disk = diskProfile!.At(rd);
                     if (p.Arms > 0)
                     {
                         var theta = MathF.Atan2(yd, xr);
-                        var phase = p.Arms * (theta - MathF.Log(rd + 0.5f) * cotPitch) + p.ArmPhase;
+                        var phase = p.Arms * (theta - logProfile!.At(rd) * cotPitch) + p.ArmPhase;
                         var arm = 0.5f + 0.5f * MathF.Cos(phase);
                         arm *= arm;
                         if (sharpen == 4) arm *= arm;
@@ -277,12 +370,17 @@ internal static class GalaxyRenderer
                     arm *= arm;
                     disk += p.TailFlux * MathF.Exp(-rt * invTailH) * arm * 3f * SmoothStep(p.Extent * 0.2f, p.Extent * 0.6f, rt);
                 }
+                var taper = SmoothStep(fadeEnd, fadeStart, x * x + y * y);
+                bulge *= taper;
+                disk *= taper;
+                blue *= taper;
                 if (p.CompanionFlux > 0)
                 {
                     var cx = x - p.CompanionX;
                     var cy = y - p.CompanionY;
                     var rc = MathF.Sqrt(cx * cx + cy * cy * 1.3f + 0.25f);
-                    bulge += companionCentral * MathF.Exp(-(2 * 3f - 1f / 3) * MathF.Pow(rc * invCompanion, 1f / 3f));
+                    bulge += companionCentral * MathF.Exp(-companionBn * MathF.Pow(rc * invCompanion, 1f / CompanionSersic))
+                        * SmoothStep(companionFadeEnd, companionFadeStart, cx * cx + cy * cy);
                 }
 
                 var i = row + px;
@@ -308,7 +406,7 @@ internal static class GalaxyRenderer
     private static void DrawStars(GalaxyParameters p, Span<float> planes, int size, float scale)
     {
         foreach (var s in p.FieldStars)
-            AddStar(planes, size, scale, s.X, s.Y, s.Flux, s.Sigma, s.R, s.G, s.B, s.Flux > 3f);
+            AddStar(planes, size, scale, s.X, s.Y, s.Flux, s.Sigma, s.R, s.G, s.B, s.Flux > 8f);
     }
 
     private static void DrawArtifacts(GalaxyParameters p, Span<float> planes, int size, float scale)
@@ -377,7 +475,7 @@ internal static class GalaxyRenderer
                     var a = MathF.Abs(dx + dy) * 0.7071f;
                     var c = MathF.Abs(dx - dy) * 0.7071f;
                     var w = 0.6f * s;
-                    v += flux * 0.05f * (MathF.Exp(-a * a / (w * w) - c / (12f * scale)) + MathF.Exp(-c * c / (w * w) - a / (12f * scale)));
+                    v += flux * 0.02f * (MathF.Exp(-a * a / (w * w) - c / (12f * scale)) + MathF.Exp(-c * c / (w * w) - a / (12f * scale)));
                 }
                 var i = py * size + px;
                 planes[i] += v * cr;
@@ -387,23 +485,23 @@ internal static class GalaxyRenderer
         }
     }
 
-    /// <summary>Separable Gaussian blur of the three planes inside <paramref name="box"/> (grown by the kernel).</summary>
+    /// <summary>
+    /// Gaussian PSF blur of the three planes inside <paramref name="box"/> (grown by the kernel), approximated by
+    /// three box blurs in each direction: running sums cost the same for any PSF width.
+    /// </summary>
     private static void Blur(Span<float> planes, int size, Box box, float sigma)
     {
-        var radius = Math.Min((int)MathF.Ceiling(2.5f * sigma), 12);
-        Span<float> kernel = stackalloc float[2 * radius + 1];
-        float sum = 0;
-        for (var k = -radius; k <= radius; k++) sum += kernel[k + radius] = MathF.Exp(-k * k / (2 * sigma * sigma));
-        for (var k = 0; k < kernel.Length; k++) kernel[k] /= sum;
-
-        var x0 = Math.Max(0, box.X0 - radius);
-        var x1 = Math.Min(size, box.X1 + radius);
-        var y0 = Math.Max(0, box.Y0 - radius);
-        var y1 = Math.Min(size, box.Y1 + radius);
-        var width = x1 - x0;
-        var height = y1 - y0;
+        // Three boxes of width w have variance 3 (w² − 1) / 12 = σ².
+        var radius = Math.Max(1, (int)MathF.Round((MathF.Sqrt(4 * sigma * sigma + 1) - 1) / 2));
+        var grow = 3 * radius;
+        var x0 = Math.Max(0, box.X0 - grow);
+        var x1 = Math.Min(size, box.X1 + grow);
+        var y0 = Math.Max(0, box.Y0 - grow);
+        var y1 = Math.Min(size, box.Y1 + grow);
         var n = size * size;
-        var scratch = ArrayPool<float>.Shared.Rent(Math.Max(width, height));
+        var length = Math.Max(x1 - x0, y1 - y0);
+        var line = ArrayPool<float>.Shared.Rent(length);
+        var scratch = ArrayPool<float>.Shared.Rent(length);
         try
         {
             for (var c = 0; c < 3; c++)
@@ -411,35 +509,76 @@ internal static class GalaxyRenderer
                 var plane = planes.Slice(c * n, n);
                 for (var y = y0; y < y1; y++)
                 {
-                    var row = plane.Slice(y * size, size);
-                    for (var x = x0; x < x1; x++)
-                    {
-                        float acc = 0;
-                        var lo = Math.Max(x - radius, 0);
-                        var hi = Math.Min(x + radius, size - 1);
-                        for (var k = lo; k <= hi; k++) acc += row[k] * kernel[k - x + radius];
-                        scratch[x - x0] = acc;
-                    }
-                    scratch.AsSpan(0, width).CopyTo(row.Slice(x0, width));
+                    var row = plane.Slice(y * size + x0, x1 - x0);
+                    row.CopyTo(line);
+                    for (var pass = 0; pass < 3; pass++) BoxPass(line, scratch, x1 - x0, radius);
+                    line.AsSpan(0, x1 - x0).CopyTo(row);
                 }
                 for (var x = x0; x < x1; x++)
                 {
-                    for (var y = y0; y < y1; y++)
-                    {
-                        float acc = 0;
-                        var lo = Math.Max(y - radius, 0);
-                        var hi = Math.Min(y + radius, size - 1);
-                        for (var k = lo; k <= hi; k++) acc += plane[k * size + x] * kernel[k - y + radius];
-                        scratch[y - y0] = acc;
-                    }
-                    for (var y = y0; y < y1; y++) plane[y * size + x] = scratch[y - y0];
+                    for (var y = y0; y < y1; y++) line[y - y0] = plane[y * size + x];
+                    for (var pass = 0; pass < 3; pass++) BoxPass(line, scratch, y1 - y0, radius);
+                    for (var y = y0; y < y1; y++) plane[y * size + x] = line[y - y0];
                 }
             }
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(line);
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// A vertical box blur of a whole plane in place (zero outside), row by row with a running sum of rows so that
+    /// memory is read in order.
+    /// </summary>
+    private static void VerticalBoxPass(Span<float> plane, Span<float> copy, int size, int radius)
+    {
+        plane.CopyTo(copy);
+        var norm = 1f / (2 * radius + 1);
+        var sumArray = ArrayPool<float>.Shared.Rent(size);
+        try
+        {
+            var sum = sumArray.AsSpan(0, size);
+            sum.Clear();
+            for (var k = 0; k < Math.Min(radius, size); k++) AddRow(sum, copy.Slice(k * size, size), 1f);
+            for (var y = 0; y < size; y++)
+            {
+                var add = y + radius;
+                if (add < size) AddRow(sum, copy.Slice(add * size, size), 1f);
+                var drop = y - radius - 1;
+                if (drop >= 0) AddRow(sum, copy.Slice(drop * size, size), -1f);
+                var target = plane.Slice(y * size, size);
+                for (var x = 0; x < size; x++) target[x] = sum[x] * norm;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sumArray);
+        }
+    }
+
+    private static void AddRow(Span<float> sum, ReadOnlySpan<float> row, float sign)
+    {
+        for (var x = 0; x < sum.Length; x++) sum[x] += sign * row[x];
+    }
+
+    /// <summary>One box blur of <paramref name="line"/> in place (zero outside), by a running sum.</summary>
+    private static void BoxPass(float[] line, float[] scratch, int length, int radius)
+    {
+        var norm = 1f / (2 * radius + 1);
+        float sum = 0;
+        for (var k = 0; k < Math.Min(radius, length); k++) sum += line[k];
+        for (var i = 0; i < length; i++)
+        {
+            var add = i + radius;
+            if (add < length) sum += line[add];
+            var drop = i - radius - 1;
+            if (drop >= 0) sum -= line[drop];
+            scratch[i] = sum * norm;
+        }
+        Array.Copy(scratch, line, length);
     }
 
     private static float SmoothStep(float edge0, float edge1, float x)

@@ -1,7 +1,7 @@
 namespace GalaxyMorphology.Synthetic;
 
 /// <summary>
-/// Draws the true parameters of a galaxy. Proportions follow the real Galaxy Zoo 2 sample: about two fifths
+/// Draws the true parameters of a galaxy. Proportions follow the real Galaxy Zoo 2 sample: about a third
 /// ellipticals, half disks (most of them spirals, a third barred), an eighth edge-on, a few stars and artefacts,
 /// a fifth with something odd. Sizes, brightness and noise depend on the difficulty.
 /// </summary>
@@ -19,25 +19,25 @@ internal static class ParameterSampler
             _ => (1f, 1f, 1f),
         };
 
-        var kind = (GalaxyKind)rng.Categorical([0.38, 0.46, 0.13, 0.02, 0.01]);
+        var kind = (GalaxyKind)rng.Categorical([0.33, 0.54, 0.12, 0.008, 0.004]);
         // Apparent size varies by a factor of about four, as in the Kaggle cut-outs; log-normal with a floor.
-        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 20f;
-        size = Math.Clamp(size, 6f, 70f);
+        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
+        size = Math.Clamp(size, 10f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
-        var noise = noiseFactor * 0.0065f * (float)Math.Exp(rng.Gaussian() * 0.3);
+        var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.2);
 
-        var b = new Builder
+        var b = new GalaxyParameters
         {
             Kind = kind,
             CenterX = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             CenterY = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             PositionAngle = (float)rng.Uniform(0, Math.PI),
-            SkyLevel = 0.004f * (float)rng.Uniform(0.5, 1.5),
+            SkyLevel = 0.0025f * (float)rng.Uniform(0.5, 1.5),
             NoiseSigma = noise,
-            PsfSigma = (float)rng.Uniform(1.0, 1.9),
+            PsfSigma = (float)rng.Uniform(2.2, 3.8),
             TextureSeed = (uint)rng.NextUInt64(),
             BulgeColor = Jitter(ref rng, (1.0f, 0.80f, 0.58f), 0.06f),
-            DiskColor = Jitter(ref rng, (0.72f, 0.82f, 1.0f), 0.08f),
+            DiskColor = Jitter(ref rng, (0.8f, 0.86f, 1.0f), 0.08f),
         };
 
         switch (kind)
@@ -63,33 +63,33 @@ internal static class ParameterSampler
 
         // Visibility: how well structure stands out, from apparent size and surface brightness against the noise.
         var surface = Math.Max(b.DiskFlux, b.BulgeFlux * 0.6f) + 1e-4f;
-        var score = 1.6 * Math.Log(b.Extent / 45.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 0.9;
+        var score = 1.6 * Math.Log(b.Extent / 80.0) + 0.9 * Math.Log(surface / b.NoiseSigma / 60.0) + 2.0;
         b.Visibility = (float)(1 / (1 + Math.Exp(-score)));
-        return b.Build();
+        return b;
     }
 
-    private static void SampleElliptical(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleElliptical(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         // Roundness mixture: round, in between and cigar-shaped in the real proportions (about 40/47/13).
-        b.AxisRatio = rng.Categorical([0.40, 0.47, 0.13]) switch
+        b.AxisRatio = rng.Categorical([0.42, 0.53, 0.05]) switch
         {
             0 => (float)rng.Uniform(0.80, 1.0),
             1 => (float)rng.Uniform(0.47, 0.80),
             _ => (float)rng.Uniform(0.22, 0.47),
         };
         b.BulgeAxisRatio = b.AxisRatio;
-        b.SersicIndex = (float)rng.Uniform(2.0, 5.0);
-        b.BulgeRadius = size * (float)rng.Uniform(0.45, 0.8);
-        b.BulgeFlux = brightness * (float)rng.Uniform(0.15, 0.35);
+        b.SersicIndex = (float)rng.Uniform(1.5, 3.2);
+        b.BulgeRadius = Math.Min(size * (float)rng.Uniform(0.7, 1.2), 55f);
+        b.BulgeFlux = brightness * (float)rng.Uniform(0.13, 0.3);
         b.Extent = b.BulgeRadius * 2.6f;
     }
 
-    private static void SampleDisk(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleDisk(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         var cosI = (float)rng.Uniform(0.3, 1.0);
         b.AxisRatio = MathF.Sqrt(cosI * cosI * (1 - 0.12f * 0.12f) + 0.12f * 0.12f);
         b.DiskScale = size * (float)rng.Uniform(0.55, 0.95);
-        b.DiskFlux = brightness * (float)rng.Uniform(0.25, 0.55);
+        b.DiskFlux = brightness * (float)rng.Uniform(0.3, 0.65);
         b.Extent = b.DiskScale * 3.2f;
 
         b.Prominence = (BulgeProminence)rng.Categorical([0.12, 0.40, 0.38, 0.10]);
@@ -104,16 +104,16 @@ internal static class ParameterSampler
 
         if (rng.Chance(0.72))
         {
-            b.Arms = rng.Categorical([0.08, 0.55, 0.15, 0.10, 0.12]) + 1;
+            b.Arms = rng.Categorical([0.07, 0.64, 0.12, 0.08, 0.09]) + 1;
             if (b.Arms == 5) b.Arms = rng.Next(5, 8);
             b.Winding = (ArmWinding)rng.Categorical([0.35, 0.40, 0.25]);
             b.PitchAngle = (float)(b.Winding switch
             {
-                ArmWinding.Tight => rng.Uniform(8, 14),
-                ArmWinding.Medium => rng.Uniform(17, 24),
-                _ => rng.Uniform(28, 40),
+                ArmWinding.Tight => rng.Uniform(11, 16),
+                ArmWinding.Medium => rng.Uniform(19, 26),
+                _ => rng.Uniform(30, 42),
             } * Math.PI / 180);
-            b.ArmStrength = (float)rng.Uniform(0.45, 0.9);
+            b.ArmStrength = (float)rng.Uniform(0.3, 0.7);
             b.ArmPhase = (float)rng.Uniform(0, 2 * Math.PI);
             b.Clumpiness = (float)rng.Uniform(0.2, 0.7);
         }
@@ -126,7 +126,7 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SampleEdgeOn(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleEdgeOn(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
         b.AxisRatio = (float)rng.Uniform(0.08, 0.24);
         b.DiskScale = size * (float)rng.Uniform(0.6, 1.0);
@@ -142,7 +142,7 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SetBulge(ref SyntheticRandom rng, Builder b, (float Radius, float Flux) relative)
+    private static void SetBulge(ref SyntheticRandom rng, GalaxyParameters b, (float Radius, float Flux) relative)
     {
         b.BulgeRadius = b.DiskScale * relative.Radius;
         b.BulgeFlux = b.DiskFlux * relative.Flux;
@@ -150,7 +150,7 @@ internal static class ParameterSampler
         b.BulgeAxisRatio = 1f;
     }
 
-    private static void SampleArtifact(ref SyntheticRandom rng, Builder b, GalaxyKind kind, float size, float brightness)
+    private static void SampleArtifact(ref SyntheticRandom rng, GalaxyParameters b, GalaxyKind kind, float size, float brightness)
     {
         b.AxisRatio = 1f;
         b.Artifact = kind == GalaxyKind.Star ? ArtifactKind.Star : rng.Chance(0.6) ? ArtifactKind.SatelliteTrail : ArtifactKind.Ghost;
@@ -167,9 +167,9 @@ internal static class ParameterSampler
         }
     }
 
-    private static void SampleOddFeature(ref SyntheticRandom rng, Builder b, float size, float brightness)
+    private static void SampleOddFeature(ref SyntheticRandom rng, GalaxyParameters b, float size, float brightness)
     {
-        var dustChance = b.Kind == GalaxyKind.EdgeOn ? 0.30 : 0.0;
+        var dustChance = b.Kind == GalaxyKind.EdgeOn ? 0.10 : 0.0;
         if (rng.Chance(dustChance))
         {
             b.Odd = OddFeature.DustLane;
@@ -213,7 +213,7 @@ internal static class ParameterSampler
                 b.CompanionX = (float)(Math.Cos(angle) * distance);
                 b.CompanionY = (float)(Math.Sin(angle) * distance);
                 b.CompanionRadius = size * (float)rng.Uniform(0.3, 0.8);
-                b.CompanionFlux = brightness * (float)rng.Uniform(0.15, 0.4);
+                b.CompanionFlux = brightness * (float)rng.Uniform(0.04, 0.15);
                 b.TailFlux = brightness * (float)rng.Uniform(0.06, 0.15);
                 b.Distortion = scale * (float)rng.Uniform(0.15, 0.35);
                 b.Extent = Math.Max(b.Extent, distance + b.CompanionRadius * 2);
@@ -244,52 +244,14 @@ internal static class ParameterSampler
                 y = (float)rng.Uniform(4, Frame - 4);
             } while (MathF.Abs(x - Frame / 2) < 50 && MathF.Abs(y - Frame / 2) < 50);
             var flux = (float)Math.Exp(rng.Uniform(Math.Log(0.05), Math.Log(12)));
-            var warm = (float)rng.Uniform(0, 0.35);
-            stars[i] = new FieldStar(x, y, flux, psf * (float)rng.Uniform(0.9, 1.1), 1f, 1f - warm * 0.4f, 1f - warm);
+            // Stellar colours from blue-white to deep red, as the gri composites show them.
+            var t = (float)rng.NextDouble();
+            var (r, g, bl) = t < 0.2f ? (0.75f, 0.85f, 1.1f) : t < 0.6f ? (1f, 0.85f, 0.65f) : t < 0.85f ? (1.1f, 0.7f, 0.45f) : (1.2f, 0.45f, 0.3f);
+            stars[i] = new FieldStar(x, y, flux, psf * (float)rng.Uniform(0.9, 1.1), r, g, bl);
         }
         return stars;
     }
 
     private static (float, float, float) Jitter(ref SyntheticRandom rng, (float R, float G, float B) c, float amount) =>
         (c.R * (1 + amount * (float)rng.Gaussian()), c.G, c.B * (1 + amount * (float)rng.Gaussian()));
-
-    /// <summary>Mutable staging for <see cref="GalaxyParameters"/> while the draws refine it.</summary>
-    private sealed class Builder
-    {
-        public GalaxyKind Kind;
-        public float CenterX, CenterY, PositionAngle, AxisRatio = 1f;
-        public float BulgeFlux, BulgeRadius = 1f, SersicIndex = 1f, BulgeAxisRatio = 1f, BulgeBoxiness = 2f;
-        public BulgeProminence Prominence;
-        public EdgeOnBulge EdgeOnBulge = EdgeOnBulge.None;
-        public float DiskFlux, DiskScale = 1f;
-        public int Arms;
-        public ArmWinding Winding;
-        public float PitchAngle, ArmStrength, ArmPhase, Clumpiness;
-        public bool HasBar;
-        public float BarLength, BarAngle, BarFlux;
-        public OddFeature Odd = OddFeature.None;
-        public float RingRadius, RingFlux, ArcRadius, ArcAngle, ArcFlux, Distortion;
-        public float CompanionX, CompanionY, CompanionFlux, CompanionRadius, TailFlux, DustDepth, DustWidth;
-        public ArtifactKind Artifact;
-        public (float R, float G, float B) BulgeColor, DiskColor;
-        public float SkyLevel, NoiseSigma, PsfSigma, Visibility, Extent;
-        public FieldStar[] FieldStars = [];
-        public uint TextureSeed;
-
-        public GalaxyParameters Build() => new()
-        {
-            Kind = Kind, CenterX = CenterX, CenterY = CenterY, PositionAngle = PositionAngle, AxisRatio = AxisRatio,
-            BulgeFlux = BulgeFlux, BulgeRadius = BulgeRadius, SersicIndex = SersicIndex, BulgeAxisRatio = BulgeAxisRatio,
-            BulgeBoxiness = BulgeBoxiness, Prominence = Prominence, EdgeOnBulge = EdgeOnBulge,
-            DiskFlux = DiskFlux, DiskScale = DiskScale,
-            Arms = Arms, Winding = Winding, PitchAngle = PitchAngle, ArmStrength = ArmStrength, ArmPhase = ArmPhase, Clumpiness = Clumpiness,
-            HasBar = HasBar, BarLength = BarLength, BarAngle = BarAngle, BarFlux = BarFlux,
-            Odd = Odd, RingRadius = RingRadius, RingFlux = RingFlux, ArcRadius = ArcRadius, ArcAngle = ArcAngle, ArcFlux = ArcFlux,
-            Distortion = Distortion, CompanionX = CompanionX, CompanionY = CompanionY, CompanionFlux = CompanionFlux,
-            CompanionRadius = CompanionRadius, TailFlux = TailFlux, DustDepth = DustDepth, DustWidth = DustWidth,
-            Artifact = Artifact, BulgeColor = BulgeColor, DiskColor = DiskColor,
-            SkyLevel = SkyLevel, NoiseSigma = NoiseSigma, PsfSigma = PsfSigma, FieldStars = FieldStars,
-            Visibility = Visibility, TextureSeed = TextureSeed, Extent = Extent,
-        };
-    }
 }

@@ -36,7 +36,7 @@ internal static class VolunteerCrowd
         FirstQuestion(p, v, q1);
         Binary(q2, EdgeOnProbability(p, v));
         Binary(q3, p.HasBar ? 0.2 + 0.65 * v : 0.05 + 0.06 * Math.Min(p.Arms, 2) * v);
-        Binary(q4, p.Arms > 0 ? 0.15 + 0.8 * v * Math.Min(1.0, 0.5 + p.ArmStrength * 0.6) : p.Kind == GalaxyKind.Disk ? 0.15 : 0.08);
+        Binary(q4, p.Arms > 0 ? 0.2 + 0.8 * Math.Pow(v, 0.7) * Math.Min(1.0, 0.55 + p.ArmStrength * 0.6) : p.Kind == GalaxyKind.Disk ? 0.15 : 0.08);
         Neighbours(q5, BulgeIndex(p), 0.45 + 0.55 * (1 - v));
         Binary(q6, OddProbability(p, v));
         Roundness(q7, p.AxisRatio);
@@ -112,17 +112,17 @@ internal static class VolunteerCrowd
                 var strength = p.Arms > 0 ? 0.6 + 0.4 * p.ArmStrength : p.HasBar ? 0.75 : 0.45;
                 if (p.Prominence == BulgeProminence.Dominant) strength *= 0.75;
                 if (p.Odd == OddFeature.Irregular) strength = 0.9;
-                features = 0.1 + 0.85 * Math.Pow(v, 0.8) * strength;
+                features = 0.15 + 0.85 * Math.Pow(v, 0.6) * strength;
                 break;
             case GalaxyKind.EdgeOn:
                 features = 0.35 + 0.6 * Math.Sqrt(v);
                 break;
             case GalaxyKind.Star:
-                star = 0.55 + 0.3 * v;
+                star = 0.45 + 0.3 * v;
                 features = 0.1;
                 break;
             default:
-                star = 0.4 + 0.3 * v;
+                star = 0.3 + 0.3 * v;
                 features = 0.15;
                 break;
         }
@@ -169,14 +169,14 @@ internal static class VolunteerCrowd
     private static void Roundness(Span<double> q7, float axisRatio)
     {
         var round = Sigmoid((axisRatio - 0.8) / 0.06);
-        var cigar = Sigmoid((0.45 - axisRatio) / 0.06);
+        var cigar = Sigmoid((0.4 - axisRatio) / 0.06);
         Fill(q7, [0.04 + round, 0.06 + Math.Max(0, 1 - round - cigar), 0.03 + cigar]);
     }
 
     private static void OddKind(Span<double> q8, OddFeature odd, double v)
     {
         // Confusions between related answers: rings and lenses, disturbed/irregular/merger.
-        ReadOnlySpan<double> none = [0.08, 0.05, 0.17, 0.12, 0.42, 0.13, 0.03];
+        ReadOnlySpan<double> none = [0.08, 0.05, 0.17, 0.12, 0.44, 0.13, 0.01];
         if (odd == OddFeature.None)
         {
             Fill(q8, none);
@@ -220,8 +220,8 @@ internal static class VolunteerCrowd
         }
         var t = Math.Min(p.Arms, 5) - 1;
         Span<double> five = stackalloc double[5];
-        Neighbours(five, t, 0.35 + 0.5 * (1 - v));
-        var cantTell = 0.06 + 0.8 * (1 - v) * (1 - v) + (p.Arms >= 5 ? 0.15 : 0);
+        Neighbours(five, t, 0.3 + 0.35 * (1 - v));
+        var cantTell = 0.12 + 0.7 * (1 - v) + (p.Arms >= 5 ? 0.15 : 0);
         for (var k = 0; k < 5; k++) q11[k] = five[k] * (1 - cantTell);
         q11[5] = cantTell;
     }
