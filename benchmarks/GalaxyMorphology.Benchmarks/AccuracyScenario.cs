@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model compact|small --head sigmoid|tree --augment none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -23,14 +23,14 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         var test = args.Get("test") ?? throw new ArgumentException("accuracy needs --test TEST_DIR (held-out Kaggle-layout folder)");
         var minutes = double.Parse(args.Get("minutes") ?? "8", CultureInfo.InvariantCulture);
         var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = args.GetInt("epochs") };
-        if (args.Get("model") is "small") recipe = recipe with { Model = SmallNet };
-        else if (args.Variant is { } v) recipe = recipe with { Variant = v };
+        if (args.Get("model") is { } m && m != "cpunet") recipe = recipe with { Variant = m, Model = null };
+        if (args.GetInt("members") is int members) recipe = recipe with { Members = members };
         if (args.Get("head") is "tree") recipe = recipe with { Head = OutputHead.DecisionTree };
         recipe = args.Get("augment") switch
         {
             "none" => recipe with { Augmentation = null },
             "dihedral" => recipe with { Augmentation = AugmentationOptions.Dihedral },
-            "light" => recipe with { Augmentation = new AugmentationOptions { Flip = true, Rotate90 = true, MaxRotationDegrees = 15, MaxZoom = 0.1, MaxShiftFraction = 0.023 } },
+            "dieleman" => recipe with { Augmentation = AugmentationOptions.Dieleman },
             _ => recipe,
         };
         if (args.Size is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
@@ -48,7 +48,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             var output = new JsonObject
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
-                ["augment"] = args.Get("augment") ?? "dieleman", ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["augment"] = args.Get("augment") ?? "mild", ["members"] = recipe.Members, ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
                 ["batch"] = recipe.BatchSize, ["minutes"] = minutes, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
@@ -71,20 +71,4 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         return 0;
     }
 
-    /// <summary>The PyTorch reference's network: four 3x3 'same' conv blocks (BatchNorm before ReLU, max-pool 2), Dense 256, dropout 0.5.</summary>
-    internal static ModelSpec SmallNet { get; } = new()
-    {
-        Variant = "small",
-        InputSize = 64,
-        Features =
-        [
-            LayerSpec.Conv(32, 3, padding: 1), LayerSpec.MaxPool(2, 2),
-            LayerSpec.Conv(64, 3, padding: 1), LayerSpec.MaxPool(2, 2),
-            LayerSpec.Conv(128, 3, padding: 1), LayerSpec.MaxPool(2, 2),
-            LayerSpec.Conv(128, 3, padding: 1), LayerSpec.MaxPool(2, 2),
-        ],
-        HiddenUnits = [256],
-        Dropout = 0.5,
-        BatchNorm = BatchNormPlacement.BeforeRelu,
-    };
 }

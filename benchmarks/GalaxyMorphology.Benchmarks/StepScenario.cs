@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GalaxyMorphology.Models;
+using GalaxyMorphology.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -58,11 +59,11 @@ public sealed class StepScenario : IBenchmarkScenario
 
     private static ModelBuilder Start(string variant) =>
         variant.Equals("compact", StringComparison.OrdinalIgnoreCase) ? ModelBuilder.Compact()
-        : variant.Equals("small", StringComparison.OrdinalIgnoreCase) ? ModelBuilder.FromSpec(AccuracyScenario.SmallNet)
+        : variant.Equals("cpunet", StringComparison.OrdinalIgnoreCase) ? ModelBuilder.FromSpec(TrainingRecipe.CpuNet)
         : Enum.TryParse<AlexNetVariant>(variant, ignoreCase: true, out var v) ? ModelBuilder.AlexNet(v)
         : throw new ArgumentException($"unknown --variant '{variant}'; choose vanilla, batchnorm, highdropout, deeper or compact");
 
-    private static int DefaultSize(string variant) => variant is "compact" or "small" ? 64 : 224;
+    private static int DefaultSize(string variant) => variant is "compact" or "cpunet" ? 64 : 224;
 
     private static double Measure(nn.Module<Tensor, Tensor> model, ModelSpec spec, int batch)
     {

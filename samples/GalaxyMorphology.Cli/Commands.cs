@@ -102,7 +102,8 @@ internal sealed class TrainCommand : ICliCommand
         new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
         new("out", "RUNDIR", "run folder to write"),
         new("preset", "P", "cpu (best known CPU recipe) or notebook (the seed notebook's recipe exactly)", "cpu"),
-        new("variant", "V", "override the preset's model: vanilla, batchnorm, highdropout, deeper or compact"),
+        new("variant", "V", "override the preset's model: vanilla, batchnorm, highdropout, deeper or compact (cpu preset: its own 'cpunet')"),
+        new("members", "K", "train an ensemble of K independent copies of the model (predictions are their mean)"),
         new("head", "H", "override the output head: sigmoid, tree or linear"),
         new("size", "N", "override the input size in pixels"),
         new("epochs", "N", "train at most N epochs"),
@@ -123,9 +124,10 @@ internal sealed class TrainCommand : ICliCommand
         var data = args.Required("data");
         var run = args.Required("out");
         var recipe = TrainingRecipe.Named(args.Choice("preset", "cpu", "cpu", "notebook"));
-        if (args.Get("variant") is not null) recipe = recipe with { Variant = args.Choice("variant", "", [.. TrainingRecipe.Variants]) };
+        if (args.Get("variant") is not null) recipe = recipe with { Variant = args.Choice("variant", "", [.. TrainingRecipe.Variants]), Model = null };
         if (args.Get("head") is not null) recipe = recipe with { Head = CliParsing.Head(args) };
         if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
+        if (args.OptionalInt("members", 1, 32) is int members) recipe = recipe with { Members = members };
         if (args.OptionalInt("batch", 1, 65536) is int batch) recipe = recipe with { BatchSize = batch };
         if (args.OptionalDouble("lr", 1e-9, 10) is double lr) recipe = recipe with { LearningRate = lr };
         if (args.OptionalDouble("val-fraction", 0.0001, 0.9999) is double fraction) recipe = recipe with { ValidationFraction = fraction };

@@ -10,17 +10,33 @@ namespace GalaxyMorphology.Models;
 /// <c>bn1</c>, <c>pool1</c>...), <c>classifier</c> (<c>flatten</c>, <c>fc1</c>, <c>relu1</c>, <c>dropout1</c>...) and
 /// <c>head</c>; these names make the state-dict keys (<c>features.conv1.weight</c>) and never change.
 /// </summary>
+/// <remarks>
+/// With <see cref="ModelSpec.Members"/> above 1 the children are <c>members.0</c>, <c>members.1</c>... (each a complete
+/// network with the names above) and a <c>routing</c> buffer that counts training batches, so that a resumed run
+/// trains the same member next.
+/// </remarks>
 public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential features;
-    private readonly Sequential classifier;
-    private readonly Sequential head;
+    private readonly Sequential? features;
+    private readonly Sequential? classifier;
+    private readonly Sequential? head;
+    private readonly ModuleList<GalaxyNet>? members;
+    private readonly Tensor? routing;
     private readonly IReadOnlyList<PlannedLayer> plan;
 
     internal GalaxyNet(ModelSpec spec, IReadOnlyList<PlannedLayer> plan) : base(nameof(GalaxyNet))
     {
         Spec = spec;
         this.plan = plan;
+        if (spec.Members > 1)
+        {
+            var single = spec with { Members = 1 };
+            members = nn.ModuleList(Enumerable.Range(0, spec.Members).Select(_ => new GalaxyNet(single, plan)).ToArray());
+            routing = zeros(1, dtype: ScalarType.Int64);
+            register_buffer("routing", routing);
+            RegisterComponents();
+            return;
+        }
         features = Section(plan, ModelPlan.Features);
         classifier = Section(plan, ModelPlan.Classifier);
         head = Section(plan, ModelPlan.Head);
@@ -37,10 +53,30 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         if (input.dim() != 4 || input.shape[1] != Spec.InputChannels || input.shape[2] != Spec.InputSize || input.shape[3] != Spec.InputSize)
             throw new ArgumentException(
                 $"expected a (N, {Spec.InputChannels}, {Spec.InputSize}, {Spec.InputSize}) tensor, got ({string.Join(", ", input.shape)})", nameof(input));
+        if (members is not null) return ForwardEnsemble(input);
         using var scope = NewDisposeScope();
-        var x = features.forward(input);
-        x = classifier.forward(x);
-        return head.forward(x).MoveToOuterDisposeScope();
+        var x = features!.forward(input);
+        x = classifier!.forward(x);
+        return head!.forward(x).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ForwardEnsemble(Tensor input)
+    {
+        if (training)
+        {
+            // One member per training batch, in turn: each learns from its own batches, as K separate runs would.
+            long step;
+            using (no_grad())
+            {
+                step = routing!.item<long>();
+                routing.add_(1);
+            }
+            return members![(int)(step % members.Count)].forward(input);
+        }
+        using var scope = NewDisposeScope();
+        var sum = members![0].forward(input);
+        for (var k = 1; k < members.Count; k++) sum = sum + members[k].forward(input);
+        return (sum / members.Count).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -50,6 +86,12 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
     /// <param name="batchSize">The batch dimension shown in output shapes; -1 (Keras's None) by default.</param>
     public ModelSummary Summary(long batchSize = -1)
     {
+        if (members is not null)
+        {
+            var parts = members.Select(m => m.Summary(batchSize)).ToList();
+            var all = parts.SelectMany((p, k) => p.Layers.Select(l => l with { Name = $"members.{k}.{l.Name}" })).ToList();
+            return new ModelSummary(Spec.Variant, all, parts.Sum(p => p.TrainableParameters), parts.Sum(p => p.NonTrainableParameters), parts[0].OutputShape);
+        }
         var counts = plan.ToDictionary(l => l.FullName, _ => (trainable: 0L, frozen: 0L), StringComparer.Ordinal);
         foreach (var (name, parameter) in named_parameters())
         {

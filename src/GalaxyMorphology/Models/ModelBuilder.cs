@@ -125,6 +125,14 @@ public sealed class ModelBuilder
         return Set(spec with { Initialization = initialization });
     }
 
+    /// <summary>Makes the model an ensemble of <paramref name="count"/> independent copies (see <see cref="ModelSpec.Members"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count is not between 1 and 32.</exception>
+    public ModelBuilder WithMembers(int count)
+    {
+        if (count is < 1 or > 32) throw new ArgumentOutOfRangeException(nameof(count), count, "ensemble members must be between 1 and 32");
+        return Set(spec with { Members = count });
+    }
+
     /// <summary>Validates the spec and builds the network, on <paramref name="device"/> if given (CPU otherwise).</summary>
     /// <param name="device">Where to put the parameters.</param>
     /// <exception cref="ArgumentException">The combination is invalid; the message names the bad value or the layer where the feature map vanishes.</exception>

@@ -101,6 +101,7 @@ internal static class ModelPlan
         if (spec.InputSize < 1) throw new ArgumentException($"input size {spec.InputSize} must be at least 1", nameof(spec));
         if (spec.InputChannels < 1) throw new ArgumentException($"input channels {spec.InputChannels} must be at least 1", nameof(spec));
         if (spec.OutputCount < 1) throw new ArgumentException($"output count {spec.OutputCount} must be at least 1", nameof(spec));
+        if (spec.Members is < 1 or > 32) throw new ArgumentException($"ensemble members {spec.Members} must be between 1 and 32", nameof(spec));
         if (!(spec.Dropout >= 0 && spec.Dropout < 1)) throw new ArgumentException($"dropout {spec.Dropout} must be in [0, 1)", nameof(spec));
         if (!Enum.IsDefined(spec.BatchNorm)) throw new ArgumentException($"unknown BatchNorm placement '{spec.BatchNorm}'", nameof(spec));
         if (!Enum.IsDefined(spec.Head)) throw new ArgumentException($"unknown output head '{spec.Head}'", nameof(spec));

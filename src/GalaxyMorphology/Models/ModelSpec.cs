@@ -57,6 +57,13 @@ public sealed record ModelSpec
     /// <summary>The output head applied to the last dense layer.</summary>
     public OutputHead Head { get; init; } = OutputHead.Sigmoid;
 
+    /// <summary>
+    /// Independent copies of the network in one model (an ensemble; 1 = a single network). In training mode each batch
+    /// trains one member in turn, so members learn independently from different batches at the cost of one; in
+    /// evaluation mode the prediction is the mean of the members' outputs (still tree-consistent with the DecisionTree head).
+    /// </summary>
+    public int Members { get; init; } = 1;
+
     /// <summary>How weights are initialised when the model is built.</summary>
     public WeightInitialization Initialization { get; init; } = WeightInitialization.Keras;
 

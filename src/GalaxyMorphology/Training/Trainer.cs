@@ -31,6 +31,8 @@ public sealed class Trainer : IDisposable
     private int plateauWait;
     private EpochMetrics? lastMetrics;
     private bool fitted;
+    private double budgetSecondsBefore;
+    private Stopwatch fitClock = new();
 
     /// <summary>Starts building a trainer for <paramref name="model"/>.</summary>
     public static TrainerBuilder For(GalaxyNet model) => new(model);
@@ -83,6 +85,7 @@ public sealed class Trainer : IDisposable
         var history = new TrainingHistory();
         var context = new TrainingContext(this, history) { CompletedEpochs = completedEpochs };
         var clock = Stopwatch.StartNew();
+        fitClock = clock;
         if (resume is null) torch.manual_seed(Options.Seed);
 
         using var trainLoader = new GalaxyDataLoader(train, new GalaxyDataLoaderOptions
@@ -98,7 +101,7 @@ public sealed class Trainer : IDisposable
         foreach (var c in Options.Callbacks) c.OnTrainBegin(context);
         try
         {
-            while (completedEpochs < plannedEpochs && !context.StopTraining)
+            while ((TimeDriven || completedEpochs < plannedEpochs) && !context.StopTraining)
             {
                 if (!RunEpoch(context, trainLoader, validationLoader, clock, progress, cancellationToken)) break;
             }
@@ -191,7 +194,7 @@ public sealed class Trainer : IDisposable
                 }
                 if (context.StopTraining) { stop = true; break; }
                 if (cancellationToken.IsCancellationRequested) break;
-                if (Options.TimeBudget is TimeSpan budget && clock.Elapsed.TotalSeconds + EstimatedValidationSeconds(validationLoader, elapsed / batchIndex) >= budget.TotalSeconds)
+                if (Options.TimeBudget is TimeSpan budget && BudgetElapsed + EstimatedValidationSeconds(validationLoader, elapsed / batchIndex) >= budget.TotalSeconds)
                 {
                     history.StopReason = StopReason.TimeBudget;
                     history.StopMessage = $"time budget of {budget.TotalMinutes:0.##} min spent during epoch {epoch} (after {batchIndex} of {batches} batches)";
@@ -232,7 +235,7 @@ public sealed class Trainer : IDisposable
         Options.Logger.LogEpoch(result.ToString());
         foreach (var c in Options.Callbacks) c.OnEpochEnd(context, result);
         progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batches, batches, "done", result.Loss, result.ImagesPerSecond, clock.Elapsed, result));
-        if (Options.TimeBudget is TimeSpan b && !stop && completedEpochs < plannedEpochs && clock.Elapsed.TotalSeconds + epochClock.Elapsed.TotalSeconds * 0.5 > b.TotalSeconds)
+        if (Options.TimeBudget is TimeSpan b && !stop && (TimeDriven || completedEpochs < plannedEpochs) && BudgetElapsed + epochClock.Elapsed.TotalSeconds * 0.5 > b.TotalSeconds)
         {
             history.StopReason = StopReason.TimeBudget;
             history.StopMessage = $"time budget of {b.TotalMinutes:0.##} min spent after epoch {epoch}";
@@ -240,6 +243,12 @@ public sealed class Trainer : IDisposable
         }
         return !stop && !context.StopTraining;
     }
+
+    /// <summary>Only a time budget decides the length: the schedule then follows the fraction of the budget spent.</summary>
+    private bool TimeDriven => Options.TimeBudget is not null && Options.Epochs is null;
+
+    /// <summary>Budget seconds spent, counting those before a resume.</summary>
+    private double BudgetElapsed => budgetSecondsBefore + fitClock.Elapsed.TotalSeconds;
 
     private int PlannedForDisplay() => plannedEpochs == int.MaxValue ? 0 : plannedEpochs;
 
@@ -264,6 +273,13 @@ public sealed class Trainer : IDisposable
 
     private double CurrentRate(int batchesPerEpoch)
     {
+        if (TimeDriven && Options.Schedule.Kind == ScheduleKind.Cosine)
+        {
+            // Follow the budget, not an epoch estimate: the first epoch (which fills caches) would make the estimate short.
+            const long resolution = 1_000_000;
+            var fraction = Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1);
+            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(fraction * resolution), resolution, plateauRate);
+        }
         var total = plannedEpochs == int.MaxValue ? 0 : (long)plannedEpochs * batchesPerEpoch;
         return Options.Schedule.At(Options.LearningRate, completedEpochs, globalStep, total, plateauRate);
     }
@@ -347,6 +363,7 @@ public sealed class Trainer : IDisposable
             ["completedEpochs"] = completedEpochs,
             ["plannedEpochs"] = plannedEpochs == int.MaxValue ? null : plannedEpochs,
             ["globalStep"] = globalStep,
+            ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
             ["plateauBest"] = double.IsFinite(plateauBest) ? plateauBest : null,
             ["plateauWait"] = plateauWait,
@@ -363,6 +380,7 @@ public sealed class Trainer : IDisposable
         completedEpochs = (int?)state["completedEpochs"] ?? checkpoint.Epoch;
         plannedEpochs = (int?)state["plannedEpochs"] ?? 0;
         globalStep = (long?)state["globalStep"] ?? 0;
+        budgetSecondsBefore = (double?)state["budgetSeconds"] ?? 0;
         plateauRate = (double?)state["plateauRate"] ?? Options.LearningRate;
         plateauBest = (double?)state["plateauBest"] ?? double.PositiveInfinity;
         plateauWait = (int?)state["plateauWait"] ?? 0;

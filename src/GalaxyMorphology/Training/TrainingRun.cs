@@ -146,6 +146,7 @@ public static class TrainingRun
         {
             ["recipe"] = recipe.Name,
             ["variant"] = recipe.Variant,
+            ["members"] = recipe.Members,
             ["head"] = recipe.Head.ToString(),
             ["data"] = Path.GetFullPath(dataFolder),
             ["trainCount"] = trainCount,

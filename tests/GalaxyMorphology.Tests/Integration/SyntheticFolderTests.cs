@@ -99,8 +99,9 @@ public sealed class SyntheticFolderTests
         TrainingRecipe.Notebook.Validate();
         TrainingRecipe.Named("CPU").Should().BeSameAs(TrainingRecipe.Cpu);
         ((Action)(() => TrainingRecipe.Named("gpu"))).Should().Throw<ArgumentException>().WithMessage("*gpu*");
+        ((Action)(() => (TrainingRecipe.Cpu with { Members = 0 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*members*0*");
         ((Action)(() => (TrainingRecipe.Cpu with { BatchSize = 0 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*batch size*0*");
         ((Action)(() => (TrainingRecipe.Cpu with { ValidationFraction = 1.5 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*1.5*");
-        ((Action)(() => (TrainingRecipe.Cpu with { Variant = "resnet" }).Validate())).Should().Throw<ArgumentException>().WithMessage("*resnet*");
+        ((Action)(() => (TrainingRecipe.Cpu with { Variant = "resnet", Model = null }).Validate())).Should().Throw<ArgumentException>().WithMessage("*resnet*");
     }
 }
