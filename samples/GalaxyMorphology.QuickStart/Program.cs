@@ -71,7 +71,7 @@ try
 
     var run = Path.Combine(output, "run");
     var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = null };
-    AnsiConsole.MarkupLine($"training recipe [green]{recipe.Name}[/] ({recipe.Variant} net, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}) for {minutes:0.##} minutes; Ctrl-C stops early and keeps the best model");
+    AnsiConsole.MarkupLine($"training recipe [green]{recipe.Name}[/] ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}) for {minutes:0.##} minutes; Ctrl-C stops early and keeps the best model");
     TrainingRunResult? result = null;
     AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
         .Start(ctx =>
