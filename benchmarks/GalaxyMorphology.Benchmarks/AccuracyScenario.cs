@@ -24,6 +24,8 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         var minutes = double.Parse(args.Get("minutes") ?? "8", CultureInfo.InvariantCulture);
         var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = args.GetInt("epochs") };
         if (args.Get("model") is { } m && m != "cpunet") recipe = recipe with { Variant = m, Model = null };
+        if (args.Get("init") is "pytorch") recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { Initialization = WeightInitialization.PyTorch } };
+        if (args.Get("filter") is { } filter) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Filter = Enum.Parse<ResizeFilter>(filter, ignoreCase: true) } };
         if (args.GetInt("members") is int members) recipe = recipe with { Members = members };
         if (args.Get("head") is "tree") recipe = recipe with { Head = OutputHead.DecisionTree };
         recipe = args.Get("augment") switch
@@ -48,7 +50,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             var output = new JsonObject
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
-                ["augment"] = args.Get("augment") ?? "mild", ["members"] = recipe.Members, ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["augment"] = args.Get("augment") ?? "mild", ["members"] = recipe.Members, ["init"] = args.Get("init") ?? "keras", ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
                 ["batch"] = recipe.BatchSize, ["minutes"] = minutes, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GalaxyMorphology.Models;
 using GalaxyMorphology.Training;
+using GalaxyMorphology.Training.Callbacks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,6 +43,11 @@ public sealed class StepScenario : IBenchmarkScenario
                 using var bare = nn.Sequential(twin.named_children().Select(c => (c.name, (nn.Module<Tensor, Tensor>)c.module)).ToArray());
                 var bareMs = Measure(bare, spec, batch);
 
+                // The same steps through Trainer.Fit: in-memory random images, one worker, timed between batch ends.
+                manual_seed(1);
+                using var trained = ModelBuilder.FromSpec(spec).Build();
+                var trainerMs = MeasureTrainer(trained, spec, batch);
+
                 BenchmarkArgs.Emit(new JsonObject
                 {
                     ["scenario"] = Name,
@@ -51,6 +57,7 @@ public sealed class StepScenario : IBenchmarkScenario
                     ["threads"] = torch.get_num_threads(),
                     ["msPerStep"] = Math.Round(galaxyMs, 2),
                     ["bareMsPerStep"] = Math.Round(bareMs, 2),
+                    ["trainerMsPerStep"] = Math.Round(trainerMs, 2),
                 });
             }
         }
@@ -64,6 +71,36 @@ public sealed class StepScenario : IBenchmarkScenario
         : throw new ArgumentException($"unknown --variant '{variant}'; choose vanilla, batchnorm, highdropout, deeper or compact");
 
     private static int DefaultSize(string variant) => variant is "compact" or "cpunet" ? 64 : 224;
+
+    private static double MeasureTrainer(GalaxyNet model, ModelSpec spec, int batch)
+    {
+        var shape = new GalaxyMorphology.Data.ImageShape(spec.InputChannels, spec.InputSize, spec.InputSize);
+        var random = new Random(1);
+        var samples = Enumerable.Range(0, batch * (WarmUpSteps + TimedSteps))
+            .Select(i => new GalaxyMorphology.Data.GalaxySample(i, Enumerable.Range(0, shape.Length).Select(_ => (float)random.NextDouble()).ToArray(),
+                Enumerable.Range(0, spec.OutputCount).Select(_ => (float)random.NextDouble()).ToArray()))
+            .ToList();
+        var data = new GalaxyMorphology.Data.InMemoryGalaxyDataset(samples, shape);
+        var timer = new BatchTimer();
+        using var trainer = Trainer.For(model).WithBatchSize(batch).WithEpochs(1).WithWorkers(1, 2).WithLearningRate(1e-4).WithCallbacks(timer).Build();
+        trainer.Fit(data);
+        return BenchmarkArgs.Median(timer.Times.Skip(WarmUpSteps).ToList());
+    }
+
+    private sealed class BatchTimer : TrainingCallback
+    {
+        private readonly System.Diagnostics.Stopwatch clock = new();
+
+        public List<double> Times { get; } = [];
+
+        public override void OnEpochBegin(TrainingContext context, int epoch) => clock.Restart();
+
+        public override void OnBatchEnd(TrainingContext context, int epoch, int batch, double loss)
+        {
+            Times.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+        }
+    }
 
     private static double Measure(nn.Module<Tensor, Tensor> model, ModelSpec spec, int batch)
     {
