@@ -84,6 +84,14 @@ public sealed class BenchmarkArgs
         return null;
     }
 
+    /// <summary>
+    /// Unit-scaled preprocessing for a benchmark size: the notebook's whole-image Lanczos resize from 128 px up (the
+    /// AlexNets), the 207 px centre crop below (the small nets).
+    /// </summary>
+    public static GalaxyMorphology.Imaging.PreprocessingOptions PreprocessingFor(int size) => size >= 128
+        ? GalaxyMorphology.Imaging.PreprocessingOptions.Notebook with { Size = size, Scaling = GalaxyMorphology.Imaging.PixelScaling.UnitRange }
+        : GalaxyMorphology.Imaging.PreprocessingOptions.CompactCrop with { Size = size, Scaling = GalaxyMorphology.Imaging.PixelScaling.UnitRange };
+
     /// <summary>Median of a list of timings.</summary>
     public static double Median(IReadOnlyList<double> values)
     {

@@ -27,9 +27,7 @@ public sealed class FitScenario : IBenchmarkScenario
         var count = args.GetInt("images") ?? 256;
         var epochs = args.GetInt("epochs") ?? 3;
         set_num_threads(threads);
-        var preprocessing = size >= 128
-            ? PreprocessingOptions.Notebook with { Size = size, Scaling = PixelScaling.UnitRange }
-            : PreprocessingOptions.CompactCrop with { Size = size, Scaling = PixelScaling.UnitRange };
+        var preprocessing = BenchmarkArgs.PreprocessingFor(size);
 
         var stepMs = StepOnlyMs(variant, size, batch);
         var temp = Directory.CreateTempSubdirectory("galaxy-fit-bench-").FullName;

@@ -17,11 +17,9 @@ public sealed class LoaderScenario : IBenchmarkScenario
         var threads = args.Threads ?? Environment.ProcessorCount;
         var batch = args.Batch ?? 32;
         var limit = args.GetInt("images") ?? 1024;
-        var configurations = args.Size is int s
-            ? [(s, s == 224 ? PreprocessingOptions.Notebook with { Scaling = PixelScaling.UnitRange } : PreprocessingOptions.CompactCrop with { Size = s, Scaling = PixelScaling.UnitRange })]
-            : new[] { (224, PreprocessingOptions.Notebook with { Scaling = PixelScaling.UnitRange }), (64, PreprocessingOptions.CompactCrop with { Scaling = PixelScaling.UnitRange }) };
-        foreach (var (size, preprocessing) in configurations)
+        foreach (var size in args.Size is int s ? [s] : new[] { 224, 64 })
         {
+            var preprocessing = BenchmarkArgs.PreprocessingFor(size);
             var all = KaggleGalaxyDataset.Open(data, preprocessing);
             var dataset = new SubsetGalaxyDataset(all, Enumerable.Range(0, Math.Min(limit, all.Count)).ToArray());
             using var loader = new GalaxyDataLoader(dataset, new GalaxyDataLoaderOptions

@@ -22,9 +22,7 @@ public sealed class PredictScenario : IBenchmarkScenario
         var threads = args.Threads ?? Environment.ProcessorCount;
         var count = args.GetInt("images") ?? 512;
         TorchSharp.torch.set_num_threads(threads);
-        var preprocessing = size >= 128
-            ? PreprocessingOptions.Notebook with { Size = size, Scaling = PixelScaling.UnitRange }
-            : PreprocessingOptions.CompactCrop with { Size = size, Scaling = PixelScaling.UnitRange };
+        var preprocessing = BenchmarkArgs.PreprocessingFor(size);
         var folder = Directory.Exists(Path.Combine(data, "images_training_rev1")) ? Path.Combine(data, "images_training_rev1") : data;
         var all = GalaxyImageFolder.Open(folder, preprocessing);
         var images = new SubsetGalaxyDataset(all, Enumerable.Range(0, Math.Min(count, all.Count)).ToArray());

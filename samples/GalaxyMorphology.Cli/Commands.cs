@@ -267,14 +267,3 @@ internal static class CliParsing
         return File.Exists(path) ? path : throw new UsageException($"--{name}: file '{path}' does not exist");
     }
 }
-
-/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool and may report late).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    private readonly object gate = new();
-
-    public void Report(T value)
-    {
-        lock (gate) report(value);
-    }
-}

@@ -62,7 +62,7 @@ try
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("rendering synthetic galaxies", maxValue: options.Count + options.TestCount);
-                    written = SyntheticKaggleWriter.Write(data, options, new Progress<int>(done => task.Value = done), cancellationToken: cancel.Token);
+                    written = SyntheticKaggleWriter.Write(data, options, new SynchronousProgress<int>(done => task.Value = done), cancellationToken: cancel.Token);
                     task.Value = task.MaxValue;
                 });
             AnsiConsole.MarkupLine($"rendered {written!.TrainingCount} training and {written.TestCount} test galaxies into [blue]{Markup.Escape(data)}[/] in {written.Seconds:0.0}s");
@@ -128,9 +128,3 @@ catch (Exception ex) when (ex is IOException or InvalidDataException or Argument
 }
 
 static string F(double v) => v.ToString("0.00000", CultureInfo.InvariantCulture);
-
-/// <summary>Reports on the caller's thread, so the bar is current when training returns.</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

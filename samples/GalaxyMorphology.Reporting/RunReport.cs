@@ -39,7 +39,7 @@ public static class RunReport
         var predictions = model.Predict(subset, tta, cancellationToken: cancellationToken);
         for (var i = 0; i < count; i++)
         {
-            if (DatasetFiles.ImagePath(validation, i) is not { } path) continue;
+            if (validation.ImagePathOf(i) is not { } path) continue;
             var truth = validation.TargetsOf(i);
             items.Add(new GalleryItem(predictions[i].Id, path, predictions[i].Votes, truth is null ? null : new GalaxyZooVotes(truth)));
         }
@@ -51,17 +51,4 @@ public static class RunReport
         }
         return new RunReportResult(evaluation, baseline, text, files);
     }
-}
-
-/// <summary>Finds the image file behind an item of a file-backed dataset.</summary>
-public static class DatasetFiles
-{
-    /// <summary>The image path of item <paramref name="index"/>, or null when the dataset is not backed by files.</summary>
-    public static string? ImagePath(IGalaxyDataset dataset, int index) => dataset switch
-    {
-        SubsetGalaxyDataset subset => ImagePath(subset.Source, subset.Indices[index]),
-        KaggleGalaxyDataset kaggle => kaggle.ImagePath(index),
-        GalaxyImageFolder folder => folder.ImagePath(index),
-        _ => null,
-    };
 }

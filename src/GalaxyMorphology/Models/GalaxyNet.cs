@@ -21,7 +21,6 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
     private readonly Sequential? classifier;
     private readonly Sequential? head;
     private readonly ModuleList<GalaxyNet>? members;
-    private readonly Tensor? routing;
     private readonly IReadOnlyList<PlannedLayer> plan;
 
     internal GalaxyNet(ModelSpec spec, IReadOnlyList<PlannedLayer> plan) : base(nameof(GalaxyNet))
@@ -32,9 +31,8 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         {
             var single = spec with { Members = 1 };
             members = nn.ModuleList(Enumerable.Range(0, spec.Members).Select(_ => new GalaxyNet(single, plan)).ToArray());
-            routing = zeros(1, dtype: ScalarType.Int64);
-            register_buffer("routing", routing);
             RegisterComponents();
+            register_buffer(RoutingBuffer, zeros(1, dtype: ScalarType.Int64));
             return;
         }
         features = Section(plan, ModelPlan.Features);
@@ -43,6 +41,8 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         RegisterComponents();
         if (spec.Initialization == WeightInitialization.Keras) InitializeLikeKeras();
     }
+
+    private const string RoutingBuffer = "routing";
 
     /// <summary>The architecture this network was built from.</summary>
     public ModelSpec Spec { get; }
@@ -68,7 +68,8 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
             long step;
             using (no_grad())
             {
-                step = routing!.item<long>();
+                var routing = get_buffer(RoutingBuffer)!;
+                step = routing.item<long>();
                 routing.add_(1);
             }
             return members![(int)(step % members.Count)].forward(input);

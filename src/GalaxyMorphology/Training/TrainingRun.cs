@@ -77,16 +77,17 @@ public static class TrainingRun
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
-        var (train, validation) = OpenAndSplit(recipe, dataFolder, preprocessing, options.Seed, logger);
+        var dataset = KaggleGalaxyDataset.Open(dataFolder, preprocessing, logger: logger);
+        var (train, validation) = Split(recipe, dataset, options.Seed);
         if (measure)
         {
-            var paths = Enumerable.Range(0, train.Count).Select(i => ImagePathOf(train, i)).ToList();
-            var stats = PixelStatistics.Compute(paths, preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null });
-            preprocessing = preprocessing with { Scaling = PixelScaling.Standardize, Mean = stats.Mean, Std = stats.Std };
-            logger.LogInformation("pixel statistics of {Count} training images: mean {Mean}, std {Std}", paths.Count,
+            // Statistics of the training part only; then the same galaxies, standardised, split again with the same seed.
+            var stats = PixelStatistics.Compute(train, preprocessing, cancellationToken: cancellationToken);
+            preprocessing = stats.ApplyTo(preprocessing);
+            logger.LogInformation("pixel statistics of {Count} training images: mean {Mean}, std {Std}", stats.ImageCount,
                 string.Join(' ', stats.Mean.Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture))),
                 string.Join(' ', stats.Std.Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture))));
-            (train, validation) = OpenAndSplit(recipe, dataFolder, preprocessing, options.Seed, logger);
+            (train, validation) = Split(recipe, dataset.WithPreprocessing(preprocessing), options.Seed);
         }
 
         var best = Path.Combine(runFolder, BestFileName);
@@ -126,18 +127,13 @@ public static class TrainingRun
         int seed, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        var dataset = KaggleGalaxyDataset.Open(dataFolder, preprocessing, logger: logger);
-        return recipe.Split == ValidationSplitKind.First
-            ? DatasetSplit.First(dataset, recipe.ValidationFraction)
-            : DatasetSplit.Random(dataset, recipe.ValidationFraction, seed);
+        return Split(recipe, KaggleGalaxyDataset.Open(dataFolder, preprocessing, logger: logger), seed);
     }
 
-    private static string ImagePathOf(IGalaxyDataset dataset, int index) => dataset switch
-    {
-        SubsetGalaxyDataset subset => ImagePathOf(subset.Source, subset.Indices[index]),
-        KaggleGalaxyDataset kaggle => kaggle.ImagePath(index),
-        _ => throw new ArgumentException($"cannot find the image file of item {index} in a {dataset.GetType().Name}", nameof(dataset)),
-    };
+    private static (IGalaxyDataset Train, IGalaxyDataset Validation) Split(TrainingRecipe recipe, IGalaxyDataset dataset, int seed) =>
+        recipe.Split == ValidationSplitKind.First
+            ? DatasetSplit.First(dataset, recipe.ValidationFraction)
+            : DatasetSplit.Random(dataset, recipe.ValidationFraction, seed);
 
     private static void WriteRecipe(string path, TrainingRecipe recipe, PreprocessingOptions preprocessing, TrainingRunOptions options,
         string dataFolder, int trainCount, int validationCount)

@@ -36,6 +36,11 @@ public sealed class SyntheticFolderTests
             GalaxyZooTaxonomy.Validate(sample.Targets).Should().BeEmpty();
         }
 
+        var (train, validation) = DatasetSplit.Random(dataset, 0.25, seed: 1);
+        validation.ImagePathOf(0).Should().Be(Path.Combine(temp.Path, "images_training_rev1", $"{validation.Ids[0]}.jpg"));
+        new CachedGalaxyDataset(train).ImagePathOf(1).Should().Be(dataset.ImagePath(dataset.Ids.ToList().IndexOf(train.Ids[1])));
+        TestModels.Learnable(2, seed: 1).ImagePathOf(0).Should().BeNull();
+
         var test = GalaxyImageFolder.Open(Path.Combine(temp.Path, "images_test_rev1"), preprocessing);
         test.Count.Should().Be(5);
         ((IGalaxyDataset)test).HasTargets.Should().BeFalse();

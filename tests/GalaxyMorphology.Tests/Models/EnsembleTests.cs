@@ -50,6 +50,7 @@ public sealed class EnsembleTests
         optimizer.step();
         members[0].parameters().First().allclose(before[0]).Should().BeFalse("the first batch trains member 0");
         members[1].parameters().First().allclose(before[1]).Should().BeTrue("member 1 waits for the next batch");
+        net.state_dict()["routing"].item<long>().Should().Be(1, "the batch counter is saved with the weights, so a resumed run trains member 1 next");
     }
 
     [Fact]
