@@ -34,13 +34,26 @@ public sealed class DecodeScenario : IBenchmarkScenario
             Console.Error.WriteLine($"error: no .jpg files in {folder}");
             return 2;
         }
+        if (args.Get("profile") is "codec")
+        {
+            CodecProfile.Run(files);
+            return 0;
+        }
         var threads = args.Threads is int t ? new[] { t } : [1, 2];
         var configurations = new List<(string Name, PreprocessingOptions Options)>();
         var stats = new PreprocessingOptions { Mean = [0.1f, 0.1f, 0.1f], Std = [0.1f, 0.1f, 0.1f] };
         foreach (var size in args.Size is int s ? new[] { s } : [224, 64])
         {
             if (size >= 207)
+            {
                 configurations.Add(("notebook", PreprocessingOptions.Notebook with { Size = size }));
+                // --profile 1: the same decode with a 1-tap filter (decode cost alone) and with scaled decoding (DCT-domain downscale)
+                if (args.Get("profile") is "1")
+                {
+                    configurations.Add(("notebook-nearest", PreprocessingOptions.Notebook with { Size = size, Filter = ResizeFilter.Nearest }));
+                    configurations.Add(("notebook-scaled", PreprocessingOptions.Notebook with { Size = size, ScaledDecoding = true }));
+                }
+            }
             else
             {
                 var crop = PreprocessingOptions.CompactCrop with { Size = size, Mean = stats.Mean, Std = stats.Std };
@@ -72,5 +85,31 @@ public sealed class DecodeScenario : IBenchmarkScenario
             }
         }
         return 0;
+    }
+}
+
+/// <summary>Decode-only timing of Skia's JPEG codec into different pixel layouts (--profile 1 helper).</summary>
+internal static class CodecProfile
+{
+    public static void Run(string[] files)
+    {
+        foreach (var (name, type, alpha) in new[] { ("rgba-premul", SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Premul), ("rgba-opaque", SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque), ("bgra-premul", SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul), ("rgb888x", SkiaSharp.SKColorType.Rgb888x, SkiaSharp.SKAlphaType.Opaque) })
+        {
+            var buffer = System.Runtime.InteropServices.Marshal.AllocHGlobal(424 * 424 * 4);
+            var bytes = files.Select(File.ReadAllBytes).ToArray();
+            var sw = Stopwatch.StartNew();
+            var createTicks = 0L;
+            foreach (var b in bytes)
+            {
+                var t0 = sw.ElapsedTicks;
+                using var data = SkiaSharp.SKData.CreateCopy(b);
+                using var codec = SkiaSharp.SKCodec.Create(data);
+                createTicks += sw.ElapsedTicks - t0;
+                var info = new SkiaSharp.SKImageInfo(codec.Info.Width, codec.Info.Height, type, alpha);
+                codec.GetPixels(info, buffer);
+            }
+            System.Runtime.InteropServices.Marshal.FreeHGlobal(buffer);
+            Console.WriteLine($"{name}: {sw.Elapsed.TotalMilliseconds / bytes.Length:0.000} ms/image (create {createTicks * 1000.0 / Stopwatch.Frequency / bytes.Length:0.000})");
+        }
     }
 }

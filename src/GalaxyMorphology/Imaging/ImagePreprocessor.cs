@@ -12,7 +12,8 @@ namespace GalaxyMorphology.Imaging;
 /// </summary>
 public sealed class ImagePreprocessor
 {
-    private static readonly float[] JpegScales = [1 / 8f, 1 / 4f, 1 / 2f];
+    // libjpeg-turbo scales in eighths during the inverse DCT; the smallest that keeps the crop at least Size wins.
+    private static readonly float[] JpegScales = [1 / 8f, 2 / 8f, 3 / 8f, 4 / 8f, 5 / 8f, 6 / 8f, 7 / 8f];
     private readonly float[] scale = new float[3];
     private readonly float[] shift = new float[3];
 

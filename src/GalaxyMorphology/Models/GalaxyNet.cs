@@ -1,3 +1,4 @@
+using GalaxyMorphology.Taxonomy;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,7 +30,7 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         this.plan = plan;
         if (spec.Members > 1)
         {
-            var single = spec with { Members = 1 };
+            var single = spec with { Members = 1, ProjectOntoTree = false }; // the mean is projected once
             members = nn.ModuleList(Enumerable.Range(0, spec.Members).Select(_ => new GalaxyNet(single, plan)).ToArray());
             RegisterComponents();
             register_buffer(RoutingBuffer, zeros(1, dtype: ScalarType.Int64));
@@ -53,11 +54,18 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         if (input.dim() != 4 || input.shape[1] != Spec.InputChannels || input.shape[2] != Spec.InputSize || input.shape[3] != Spec.InputSize)
             throw new ArgumentException(
                 $"expected a (N, {Spec.InputChannels}, {Spec.InputSize}, {Spec.InputSize}) tensor, got ({string.Join(", ", input.shape)})", nameof(input));
-        if (members is not null) return ForwardEnsemble(input);
+        if (members is not null) return Finish(ForwardEnsemble(input));
         using var scope = NewDisposeScope();
         var x = features!.forward(input);
         x = classifier!.forward(x);
-        return head!.forward(x).MoveToOuterDisposeScope();
+        return Finish(head!.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The tree projection, in evaluation mode only, when the spec asks for it.</summary>
+    private Tensor Finish(Tensor output)
+    {
+        if (training || !Spec.ProjectOntoTree) return output;
+        using (output) return TreeProjection.Project(output);
     }
 
     private Tensor ForwardEnsemble(Tensor input)

@@ -117,6 +117,9 @@ public sealed class ModelBuilder
         return Set(spec with { Head = head });
     }
 
+    /// <summary>Projects evaluation outputs onto the decision tree's rules (see <see cref="ModelSpec.ProjectOntoTree"/>).</summary>
+    public ModelBuilder WithTreeProjection(bool enabled = true) => Set(spec with { ProjectOntoTree = enabled });
+
     /// <summary>Sets the weight initialisation.</summary>
     /// <param name="initialization">Keras (default) or PyTorch.</param>
     public ModelBuilder WithInitialization(WeightInitialization initialization)

@@ -106,6 +106,8 @@ internal static class ModelPlan
         if (!Enum.IsDefined(spec.BatchNorm)) throw new ArgumentException($"unknown BatchNorm placement '{spec.BatchNorm}'", nameof(spec));
         if (!Enum.IsDefined(spec.Head)) throw new ArgumentException($"unknown output head '{spec.Head}'", nameof(spec));
         if (!Enum.IsDefined(spec.Initialization)) throw new ArgumentException($"unknown weight initialization '{spec.Initialization}'", nameof(spec));
+        if (spec.ProjectOntoTree && spec.OutputCount != GalaxyZooTaxonomy.OutputCount)
+            throw new ArgumentException($"the tree projection needs {GalaxyZooTaxonomy.OutputCount} outputs, not {spec.OutputCount}", nameof(spec));
         if (spec.Head == OutputHead.DecisionTree && spec.OutputCount != GalaxyZooTaxonomy.OutputCount)
             throw new ArgumentException($"the DecisionTree head needs {GalaxyZooTaxonomy.OutputCount} outputs, not {spec.OutputCount}", nameof(spec));
         if (spec.Features is null || spec.HiddenUnits is null) throw new ArgumentException("model spec has no layer table", nameof(spec));

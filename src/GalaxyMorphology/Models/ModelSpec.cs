@@ -64,6 +64,13 @@ public sealed record ModelSpec
     /// </summary>
     public int Members { get; init; } = 1;
 
+    /// <summary>
+    /// In evaluation mode, project the outputs onto the decision tree's sum rules and clip them to [0, 1]
+    /// (<see cref="TreeProjection"/>): the closest tree-consistent prediction, never farther from the truth. Training
+    /// outputs are left alone. Needs the 37 Galaxy Zoo outputs.
+    /// </summary>
+    public bool ProjectOntoTree { get; init; }
+
     /// <summary>How weights are initialised when the model is built.</summary>
     public WeightInitialization Initialization { get; init; } = WeightInitialization.Keras;
 

@@ -81,7 +81,8 @@ public sealed record TrainingRecipe
     /// <summary>
     /// The CPU recipe's network: four 3×3 'same' convolutions (32, 64, 128, 128 channels), each followed by BatchNorm,
     /// ReLU and a 2×2 max-pool, then Dense 256 with dropout 0.5 and 37 outputs (775k parameters at 64 px), with
-    /// PyTorch's default initialisation (better than Keras's here). On a few
+    /// PyTorch's default initialisation (better than Keras's here), and predictions projected onto the decision tree's
+    /// sum rules (<see cref="Taxonomy.TreeProjection"/>). On a few
     /// thousand galaxies and minutes of CPU it learns faster than the compact variant (docs/results.md).
     /// </summary>
     public static ModelSpec CpuNet { get; } = new()
@@ -99,6 +100,7 @@ public sealed record TrainingRecipe
         Dropout = 0.5,
         BatchNorm = BatchNormPlacement.BeforeRelu,
         Initialization = WeightInitialization.PyTorch,
+        ProjectOntoTree = true,
     };
 
     /// <summary>

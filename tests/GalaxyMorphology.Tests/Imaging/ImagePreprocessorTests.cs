@@ -190,6 +190,13 @@ public class ImagePreprocessorTests
         var cropFull = new ImagePreprocessor(new PreprocessingOptions { Size = 64, CropSize = 207, ScaledDecoding = false }).Process(jpeg);
         fast.Zip(full, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(0.03f);
         crop.Zip(cropFull, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(0.03f);
+
+        // 424 -> 224 decodes at 5/8 (265 px) in the inverse DCT, then Lanczos-3 finishes: close to the full decode
+        var notebook = PreprocessingOptions.Notebook with { Scaling = PixelScaling.UnitRange };
+        var big = new ImagePreprocessor(notebook with { ScaledDecoding = true }).Process(jpeg);
+        var bigFull = new ImagePreprocessor(notebook with { ScaledDecoding = false }).Process(jpeg);
+        big.Zip(bigFull, (a, b) => Math.Abs(a - b)).Average().Should().BeLessThan(0.004f);
+        big.Zip(bigFull, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(0.03f);
     }
 
     [Fact]
