@@ -232,6 +232,9 @@ public sealed class Trainer : IDisposable
         if (Options.TimeBudget is TimeSpan total && Options.Epochs is null && completedEpochs == 1 && !stop)
             Replan(clock, epochClock.Elapsed.TotalSeconds, total);
         context.PlannedEpochs = plannedEpochs;
+        context.RunFraction = TimeDriven
+            ? Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1)
+            : plannedEpochs == int.MaxValue ? 0 : Math.Clamp((double)completedEpochs / plannedEpochs, 0, 1);
         Options.Logger.LogEpoch(result.ToString());
         foreach (var c in Options.Callbacks) c.OnEpochEnd(context, result);
         progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batches, batches, "done", result.Loss, result.ImagesPerSecond, clock.Elapsed, result));

@@ -29,6 +29,12 @@ public sealed class TrainingContext
     /// <summary>Completed epochs, counting those before a resume.</summary>
     public int CompletedEpochs { get; internal set; }
 
+    /// <summary>
+    /// How far through its plan the run is, 0..1, when epoch callbacks run: the share of the time budget spent when only
+    /// a budget decides the length, otherwise completed epochs over planned epochs (counting those before a resume).
+    /// </summary>
+    public double RunFraction { get; internal set; }
+
     /// <summary>The logger.</summary>
     public ILogger Logger => trainer.Options.Logger;
 

@@ -107,7 +107,7 @@ public static class TrainingRun
             .WithLogger(logger)
             .WithCallbacks(
                 new TerminateOnNaN(),
-                new ModelCheckpoint(best, "val_loss", MonitorMode.Min, saveBestOnly: true),
+                new ModelCheckpoint(best, "val_loss", MonitorMode.Min, saveBestOnly: true, bestFrom: recipe.BestCheckpointFrom),
                 new ModelCheckpoint(last),
                 new CsvLogger(csv, append: resume is not null))
             .WithCallbacks([.. options.Callbacks]);
@@ -149,6 +149,7 @@ public static class TrainingRun
             ["validationCount"] = validationCount,
             ["validationSplit"] = recipe.Split.ToString(),
             ["validationFraction"] = recipe.ValidationFraction,
+            ["bestCheckpointFrom"] = recipe.BestCheckpointFrom,
             ["seed"] = options.Seed,
             ["batchSize"] = recipe.BatchSize,
             ["epochs"] = recipe.Epochs,

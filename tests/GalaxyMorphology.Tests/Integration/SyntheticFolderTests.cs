@@ -107,6 +107,9 @@ public sealed class SyntheticFolderTests
         ((Action)(() => (TrainingRecipe.Cpu with { Members = 0 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*members*0*");
         ((Action)(() => (TrainingRecipe.Cpu with { BatchSize = 0 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*batch size*0*");
         ((Action)(() => (TrainingRecipe.Cpu with { ValidationFraction = 1.5 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*1.5*");
+        ((Action)(() => (TrainingRecipe.Cpu with { BestCheckpointFrom = 1.0 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*BestCheckpointFrom*1*");
+        TrainingRecipe.Cpu.Model!.ProjectOntoTree.Should().BeTrue();
+        TrainingRecipe.Notebook.BestCheckpointFrom.Should().Be(0, "the notebook kept the best val_loss of the whole run");
         ((Action)(() => (TrainingRecipe.Cpu with { Variant = "resnet", Model = null }).Validate())).Should().Throw<ArgumentException>().WithMessage("*resnet*");
     }
 }

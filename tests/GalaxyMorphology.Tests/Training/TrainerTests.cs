@@ -65,6 +65,25 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Best_from_forgets_the_early_best_once_the_run_passes_the_fraction()
+    {
+        using var temp = new TestModels.TempFolder();
+        using var model = TestModels.Small();
+        // monitor the training loss in max mode: epoch 1 is the "best" an ordinary checkpoint would keep for ever
+        var checkpoint = new ModelCheckpoint(temp.File("best-{epoch}.ckpt"), monitor: "loss", mode: MonitorMode.Max, saveBestOnly: true, bestFrom: 0.5);
+        using var trainer = Builder(model).WithEpochs(6).WithCallbacks(checkpoint).Build();
+        var history = trainer.Fit(Train, Validation);
+        history.Epochs[0].Loss.Should().BeGreaterThan(history.Epochs.Skip(1).Max(e => e.Loss), "the loss falls after the first epoch");
+        // epochs 1..2 end before half of the 6 epochs; epoch 3 re-arms the tracker and epochs 3..6 compete among themselves
+        var late = history.Epochs.Skip(2).MaxBy(e => e.Loss)!;
+        checkpoint.BestEpoch.Should().Be(late.Epoch);
+        history.BestCheckpoint.Should().Be(temp.File($"best-{late.Epoch}.ckpt"));
+        File.Exists(temp.File("best-1.ckpt")).Should().BeTrue("the early file stays until a later epoch replaces it");
+        var act = () => new ModelCheckpoint(temp.File("x.ckpt"), bestFrom: 1.0);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*bestFrom*");
+    }
+
+    [Fact]
     public void A_failure_mid_write_leaves_the_previous_checkpoint_loadable()
     {
         using var temp = new TestModels.TempFolder();

@@ -9,13 +9,25 @@ namespace GalaxyMorphology.Training.Callbacks;
 /// and metric names such as <c>{val_loss}</c>, optionally with a .NET format (<c>{epoch:D3}</c>, <c>{val_loss:0.0000}</c>).
 /// With <c>saveBestOnly</c> a file is written only when the monitored metric improves. Every write is atomic.
 /// </summary>
+/// <remarks>
+/// <c>bestFrom</c> (0..1, default 0 = Keras's behaviour) forgets the best value once, at the first epoch that ends past
+/// that fraction of the run (<see cref="TrainingContext.RunFraction"/>): from then on only epochs of the annealed end of
+/// a decaying schedule compete, so a lucky score of a half-trained model on a small validation set cannot win. The file
+/// written before that point stays in place until a later epoch replaces it, so a run stopped early still has one.
+/// </remarks>
 public sealed partial class ModelCheckpoint(
     string pathPattern,
     string monitor = "val_loss",
     MonitorMode mode = MonitorMode.Min,
     bool saveBestOnly = false,
-    bool saveWeightsOnly = false) : MonitorCallback(monitor, mode, 0)
+    bool saveWeightsOnly = false,
+    double bestFrom = 0) : MonitorCallback(monitor, mode, 0)
 {
+    private bool rearmed;
+
+    /// <summary>The fraction of the run after which the best value is forgotten once (0 = never).</summary>
+    public double BestFrom { get; } = bestFrom is >= 0 and < 1 ? bestFrom : throw new ArgumentOutOfRangeException(nameof(bestFrom), bestFrom, "bestFrom must be in [0, 1)");
+
     /// <summary>The path pattern.</summary>
     public string PathPattern { get; } = string.IsNullOrWhiteSpace(pathPattern) ? throw new ArgumentException("a checkpoint path is required", nameof(pathPattern)) : pathPattern;
 
@@ -38,6 +50,13 @@ public sealed partial class ModelCheckpoint(
     public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         var value = metrics.Get(Monitor);
+        if (BestFrom > 0 && !rearmed && context.RunFraction >= BestFrom)
+        {
+            rearmed = true;
+            if (SaveBestOnly && BestEpoch > 0)
+                context.Logger.LogEpoch($"epoch {metrics.Epoch}: past {BestFrom:P0} of the run; the best {Monitor} so far ({Format(Best)}, epoch {BestEpoch}) is forgotten");
+            Best = Mode == MonitorMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
+        }
         var improved = Improves(value);
         if (SaveBestOnly && !improved)
         {
@@ -62,6 +81,7 @@ public sealed partial class ModelCheckpoint(
     {
         var state = base.SaveState().AsObject();
         state["bestPath"] = BestPath;
+        state["rearmed"] = rearmed;
         return state;
     }
 
@@ -70,6 +90,7 @@ public sealed partial class ModelCheckpoint(
     {
         base.LoadState(state);
         BestPath = (string?)state["bestPath"];
+        rearmed = (bool?)state["rearmed"] ?? false;
     }
 
     /// <summary>Fills <c>{epoch}</c> and <c>{metric}</c> placeholders.</summary>
