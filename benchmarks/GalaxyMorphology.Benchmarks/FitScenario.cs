@@ -79,6 +79,7 @@ public sealed class FitScenario : IBenchmarkScenario
                 ["threads"] = threads, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
                 ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
                 ["peakRssMb"] = Math.Round(peakRss, 1), ["rssMbByEpoch"] = new JsonArray([.. rss.Values.Select(v => (JsonNode)Math.Round(v, 1))]),
+                ["managedHeapMbByEpoch"] = new JsonArray([.. rss.ManagedMb.Select(v => (JsonNode)Math.Round(v, 1))]),
             });
         }
     }
@@ -111,6 +112,12 @@ public sealed class FitScenario : IBenchmarkScenario
     {
         public List<double> Values { get; } = [];
 
-        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => Values.Add(BenchmarkArgs.RssMb());
+        public List<double> ManagedMb { get; } = [];
+
+        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+        {
+            Values.Add(BenchmarkArgs.RssMb());
+            ManagedMb.Add(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0); // the .NET heap's share, garbage included
+        }
     }
 }
