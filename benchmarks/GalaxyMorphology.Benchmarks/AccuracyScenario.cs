@@ -23,8 +23,13 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         var test = args.Get("test") ?? throw new ArgumentException("accuracy needs --test TEST_DIR (held-out Kaggle-layout folder)");
         var minutes = double.Parse(args.Get("minutes") ?? "8", CultureInfo.InvariantCulture);
         var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = args.GetInt("epochs") };
+        // every option changes one part of the cpu recipe; the model and augmentation start from the preset's
+        void Model(Func<ModelSpec, ModelSpec> change) => recipe = recipe with { Model = change(recipe.Model ?? TrainingRecipe.CpuNet) };
+        void Augment(Func<AugmentationOptions, AugmentationOptions> change) => recipe = recipe with { Augmentation = change(recipe.Augmentation ?? AugmentationOptions.Mild) };
+        double? Number(string name) => args.Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
+
         if (args.Get("model") is { } m && m != "cpunet") recipe = recipe with { Variant = m, Model = null };
-        if (args.Get("init") is "pytorch") recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { Initialization = WeightInitialization.PyTorch } };
+        if (args.Get("init") is "pytorch") Model(s => s with { Initialization = WeightInitialization.PyTorch });
         if (args.Get("filter") is { } filter) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Filter = Enum.Parse<ResizeFilter>(filter, ignoreCase: true) } };
         if (args.Get("widths") is { } widths)
         {
@@ -36,11 +41,12 @@ public sealed class AccuracyScenario : IBenchmarkScenario
                 for (var i = 0; i < convs; i++) features.Add(LayerSpec.Conv(w, 3, padding: 1));
                 features.Add(LayerSpec.MaxPool(2, 2));
             }
-            recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { Features = features } };
+            Model(s => s with { Features = features });
         }
-        if (args.Get("dropout") is { } dropout) recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { Dropout = double.Parse(dropout, CultureInfo.InvariantCulture) } };
-        if (args.GetInt("hidden") is int hidden) recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { HiddenUnits = [hidden] } };
-        if (args.Get("wd") is { } wd) recipe = recipe with { WeightDecay = double.Parse(wd, CultureInfo.InvariantCulture) };
+        if (Number("dropout") is double dropout) Model(s => s with { Dropout = dropout });
+        if (args.GetInt("hidden") is int hidden) Model(s => s with { HiddenUnits = [hidden] });
+        if (args.Get("projection") is "off") Model(s => s with { ProjectOntoTree = false });
+        if (Number("wd") is double wd) recipe = recipe with { WeightDecay = wd };
         if (args.Get("optimizer") is { } optimizer) recipe = recipe with { Optimizer = Enum.Parse<OptimizerKind>(optimizer, ignoreCase: true) };
         if (args.GetInt("members") is int members) recipe = recipe with { Members = members };
         if (args.Get("head") is "tree") recipe = recipe with { Head = OutputHead.DecisionTree };
@@ -51,15 +57,14 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             "dieleman" => recipe with { Augmentation = AugmentationOptions.Dieleman },
             _ => recipe,
         };
-        if (args.Get("rotate") is { } rotate) recipe = recipe with { Augmentation = (recipe.Augmentation ?? AugmentationOptions.Mild) with { MaxRotationDegrees = double.Parse(rotate, CultureInfo.InvariantCulture) } };
-        if (args.Get("zoom") is { } zoom) recipe = recipe with { Augmentation = (recipe.Augmentation ?? AugmentationOptions.Mild) with { MaxZoom = double.Parse(zoom, CultureInfo.InvariantCulture) } };
-        if (args.Get("shift") is { } shift) recipe = recipe with { Augmentation = (recipe.Augmentation ?? AugmentationOptions.Mild) with { MaxShiftFraction = double.Parse(shift, CultureInfo.InvariantCulture) } };
-        if (args.Get("projection") is "off") recipe = recipe with { Model = (recipe.Model ?? TrainingRecipe.CpuNet) with { ProjectOntoTree = false } };
+        if (Number("rotate") is double rotate) Augment(a => a with { MaxRotationDegrees = rotate });
+        if (Number("zoom") is double zoom) Augment(a => a with { MaxZoom = zoom });
+        if (Number("shift") is double shift) Augment(a => a with { MaxShiftFraction = shift });
         if (args.Size is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.GetInt("crop") is int crop) recipe = recipe with { Preprocessing = recipe.Preprocessing with { CropSize = crop } };
         if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
-        if (args.Get("lr") is { } lr) recipe = recipe with { LearningRate = double.Parse(lr, CultureInfo.InvariantCulture) };
-        if (args.Get("val-fraction") is { } vf) recipe = recipe with { ValidationFraction = double.Parse(vf, CultureInfo.InvariantCulture) };
+        if (Number("lr") is double lr) recipe = recipe with { LearningRate = lr };
+        if (Number("val-fraction") is double vf) recipe = recipe with { ValidationFraction = vf };
         var seed = args.GetInt("seed") ?? 0;
         if (args.Threads is int threads) TorchSharp.torch.set_num_threads(threads);
 

@@ -18,10 +18,10 @@ namespace GalaxyMorphology.Taxonomy;
 /// </remarks>
 public static class TreeProjection
 {
-    private static readonly double[,] Weights;
+    private static readonly double[] Weights; // W, row-major 37 × 37
     private static readonly double[] Offsets;
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, (Tensor W, Tensor C)> PerDevice = [];
+    private static readonly Dictionary<(TorchSharp.DeviceType, int, ScalarType), (Tensor W, Tensor C)> PerDevice = [];
 
     static TreeProjection()
     {
@@ -29,34 +29,22 @@ public static class TreeProjection
         var questions = GalaxyZooTaxonomy.Questions;
         var m = questions.Count;
         // One rule per question: sum(answers) - parent = 0, or sum(answers) = 1 for a root question.
-        var a = new double[m, n];
-        var b = new double[m];
+        var rules = new double[m * n];
+        var sums = new double[m];
         for (var k = 0; k < m; k++)
         {
             var q = questions[k];
-            for (var i = 0; i < q.AnswerCount; i++) a[k, q.FirstIndex + i] = 1;
-            if (q.ParentIndex is int p) a[k, p] -= 1;
-            else b[k] = 1;
+            for (var i = 0; i < q.AnswerCount; i++) rules[k * n + q.FirstIndex + i] = 1;
+            if (q.ParentIndex is int p) rules[k * n + p] -= 1;
+            else sums[k] = 1;
         }
-        var inverse = Invert(Multiply(a, Transpose(a)));
-        var solve = Multiply(inverse, a); // (AAᵀ)⁻¹A, m × n
-        Weights = new double[n, n];
-        Offsets = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                double s = 0;
-                for (var k = 0; k < m; k++) s += a[k, i] * solve[k, j];
-                Weights[i, j] = (i == j ? 1 : 0) - s;
-            }
-        }
-        for (var j = 0; j < n; j++)
-        {
-            double s = 0;
-            for (var k = 0; k < m; k++) s += b[k] * solve[k, j];
-            Offsets[j] = s;
-        }
+        using var scope = NewDisposeScope();
+        var a = tensor(rules, [m, n]);
+        var solve = linalg.solve(a.matmul(a.t()), a); // (AAᵀ)⁻¹A, m × n
+        var w = eye(n, dtype: ScalarType.Float64) - a.t().matmul(solve);
+        var c = tensor(sums, [1, m]).matmul(solve);
+        Weights = w.data<double>().ToArray();
+        Offsets = c.data<double>().ToArray();
     }
 
     /// <summary>Projects 37 predicted fractions onto the decision tree's rules and clips them to [0, 1].</summary>
@@ -70,7 +58,7 @@ public static class TreeProjection
         for (var j = 0; j < n; j++)
         {
             var s = Offsets[j];
-            for (var i = 0; i < n; i++) s += values[i] * Weights[i, j];
+            for (var i = 0; i < n; i++) s += values[i] * Weights[i * n + j];
             result[j] = s;
         }
         for (var j = 0; j < n; j++) output[j] = (float)Math.Clamp(result[j], 0, 1);
@@ -99,71 +87,16 @@ public static class TreeProjection
     /// <summary>W and c on a device, made once and kept outside every dispose scope.</summary>
     private static (Tensor W, Tensor C) Constants(Device device, ScalarType type)
     {
-        var key = $"{device}/{type}";
+        var key = (device.type, device.index, type);
         lock (Gate)
         {
             if (PerDevice.TryGetValue(key, out var cached)) return cached;
             var n = GalaxyZooTaxonomy.OutputCount;
-            var flat = new float[n * n];
-            for (var i = 0; i < n; i++)
-                for (var j = 0; j < n; j++) flat[i * n + j] = (float)Weights[i, j];
-            var w = tensor(flat, [n, n]).to(type, device).DetachFromDisposeScope();
-            var c = tensor(Offsets.Select(v => (float)v).ToArray(), [1, n]).to(type, device).DetachFromDisposeScope();
-            PerDevice[key] = (w, c);
-            return (w, c);
+            using var w64 = tensor(Weights, [n, n]);
+            using var c64 = tensor(Offsets, [1, n]);
+            var constants = (w64.to(type, device, copy: true).DetachFromDisposeScope(), c64.to(type, device, copy: true).DetachFromDisposeScope());
+            PerDevice[key] = constants;
+            return constants;
         }
-    }
-
-    private static double[,] Transpose(double[,] x)
-    {
-        var t = new double[x.GetLength(1), x.GetLength(0)];
-        for (var i = 0; i < x.GetLength(0); i++)
-            for (var j = 0; j < x.GetLength(1); j++) t[j, i] = x[i, j];
-        return t;
-    }
-
-    private static double[,] Multiply(double[,] x, double[,] y)
-    {
-        var r = new double[x.GetLength(0), y.GetLength(1)];
-        for (var i = 0; i < x.GetLength(0); i++)
-            for (var j = 0; j < y.GetLength(1); j++)
-            {
-                double s = 0;
-                for (var k = 0; k < x.GetLength(1); k++) s += x[i, k] * y[k, j];
-                r[i, j] = s;
-            }
-        return r;
-    }
-
-    /// <summary>Gauss-Jordan inverse with partial pivoting (the 11 × 11 rule matrix is symmetric positive definite).</summary>
-    private static double[,] Invert(double[,] x)
-    {
-        var n = x.GetLength(0);
-        var a = new double[n, 2 * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++) a[i, j] = x[i, j];
-            a[i, n + i] = 1;
-        }
-        for (var col = 0; col < n; col++)
-        {
-            var pivot = col;
-            for (var r = col + 1; r < n; r++)
-                if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
-            if (pivot != col)
-                for (var j = 0; j < 2 * n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
-            var d = a[col, col];
-            for (var j = 0; j < 2 * n; j++) a[col, j] /= d;
-            for (var r = 0; r < n; r++)
-            {
-                if (r == col || a[r, col] == 0) continue;
-                var f = a[r, col];
-                for (var j = 0; j < 2 * n; j++) a[r, j] -= f * a[col, j];
-            }
-        }
-        var inverse = new double[n, n];
-        for (var i = 0; i < n; i++)
-            for (var j = 0; j < n; j++) inverse[i, j] = a[i, n + j];
-        return inverse;
     }
 }

@@ -233,7 +233,7 @@ public sealed class Trainer : IDisposable
             Replan(clock, epochClock.Elapsed.TotalSeconds, total);
         context.PlannedEpochs = plannedEpochs;
         context.RunFraction = TimeDriven
-            ? Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1)
+            ? BudgetFraction
             : plannedEpochs == int.MaxValue ? 0 : Math.Clamp((double)completedEpochs / plannedEpochs, 0, 1);
         Options.Logger.LogEpoch(result.ToString());
         foreach (var c in Options.Callbacks) c.OnEpochEnd(context, result);
@@ -252,6 +252,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Budget seconds spent, counting those before a resume.</summary>
     private double BudgetElapsed => budgetSecondsBefore + fitClock.Elapsed.TotalSeconds;
+
+    /// <summary>The share of the time budget spent, 0..1 (only meaningful with a budget).</summary>
+    private double BudgetFraction => Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1);
 
     private int PlannedForDisplay() => plannedEpochs == int.MaxValue ? 0 : plannedEpochs;
 
@@ -280,8 +283,7 @@ public sealed class Trainer : IDisposable
         {
             // Follow the budget, not an epoch estimate: the first epoch (which fills caches) would make the estimate short.
             const long resolution = 1_000_000;
-            var fraction = Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1);
-            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(fraction * resolution), resolution, plateauRate);
+            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(BudgetFraction * resolution), resolution, plateauRate);
         }
         var total = plannedEpochs == int.MaxValue ? 0 : (long)plannedEpochs * batchesPerEpoch;
         return Options.Schedule.At(Options.LearningRate, completedEpochs, globalStep, total, plateauRate);
