@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -43,6 +44,28 @@ public sealed class BenchmarkArgs
         Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
         Console.Out.Flush();
     }
+
+    /// <summary>Address space the glibc heap holds (all arenas, mallinfo2's arena), in MB; NaN where there is no glibc.</summary>
+    public static double NativeHeapMb()
+    {
+        try
+        {
+            return mallinfo2().Arena / 1048576.0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return double.NaN;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallInfo2
+    {
+        public readonly nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
+    }
+
+    [DllImport("libc.so.6")]
+    private static extern MallInfo2 mallinfo2();
 
     /// <summary>Peak resident set size of this process so far, in MB (VmHWM).</summary>
     public static double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;

@@ -80,6 +80,7 @@ public sealed class FitScenario : IBenchmarkScenario
                 ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
                 ["peakRssMb"] = Math.Round(peakRss, 1), ["rssMbByEpoch"] = new JsonArray([.. rss.Values.Select(v => (JsonNode)Math.Round(v, 1))]),
                 ["managedHeapMbByEpoch"] = new JsonArray([.. rss.ManagedMb.Select(v => (JsonNode)Math.Round(v, 1))]),
+                ["nativeHeapMbByEpoch"] = new JsonArray([.. rss.NativeHeapMb.Select(v => (JsonNode)Math.Round(v, 1))]),
             });
         }
     }
@@ -114,10 +115,13 @@ public sealed class FitScenario : IBenchmarkScenario
 
         public List<double> ManagedMb { get; } = [];
 
+        public List<double> NativeHeapMb { get; } = [];
+
         public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
         {
             Values.Add(BenchmarkArgs.RssMb());
-            ManagedMb.Add(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0); // the .NET heap's share, garbage included
+            ManagedMb.Add(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0); // memory the .NET GC holds from the OS
+            NativeHeapMb.Add(BenchmarkArgs.NativeHeapMb());
         }
     }
 }

@@ -136,27 +136,29 @@ public sealed class GalaxyDataLoader : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var index = order[start + i];
-            var sample = Sample(index);
-            if (sample.Pixels.Length != shape.Length)
-                throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has {sample.Pixels.Length} pixel values, expected {shape.Length} ({shape})");
             var slot = images.AsSpan(i * shape.Length, shape.Length);
-            sample.Pixels.CopyTo(slot);
+            var (id, sampleTargets) = Read(index, slot);
             options.Augmentation?.Apply(slot, shape, new Random(SeedMix.Combine(options.Seed, epoch, index)));
             if (targets is not null)
             {
-                if (sample.Targets is not { Length: GalaxyZooTaxonomy.OutputCount })
-                    throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has no 37 targets");
-                sample.Targets.CopyTo(targets.AsSpan(i * GalaxyZooTaxonomy.OutputCount));
+                if (sampleTargets is not { Length: GalaxyZooTaxonomy.OutputCount })
+                    throw new InvalidDataException($"dataset item {index} (GalaxyID {id}) has no 37 targets");
+                sampleTargets.CopyTo(targets.AsSpan(i * GalaxyZooTaxonomy.OutputCount));
             }
-            ids[i] = sample.Id;
+            ids[i] = id;
         }
         return new PreparedBatch(b, images, targets, ids);
     }
 
-    private GalaxySample Sample(int index)
+    // Without the in-memory cache the dataset decodes straight into the batch buffer (no per-image array).
+    private (long Id, float[]? Targets) Read(int index, Span<float> slot)
     {
-        if (cache is null) return dataset.Get(index);
-        return Volatile.Read(ref cache[index]) ?? (cache[index] = dataset.Get(index));
+        if (cache is null) return dataset.GetInto(index, slot);
+        var sample = Volatile.Read(ref cache[index]) ?? (cache[index] = dataset.Get(index));
+        if (sample.Pixels.Length != slot.Length)
+            throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has {sample.Pixels.Length} pixel values, expected {slot.Length} ({dataset.Shape})");
+        sample.Pixels.CopyTo(slot);
+        return (sample.Id, sample.Targets);
     }
 
     private static float[] Rent(ConcurrentBag<float[]> pool, int length) =>

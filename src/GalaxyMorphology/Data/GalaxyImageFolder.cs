@@ -76,4 +76,12 @@ public sealed class GalaxyImageFolder : IGalaxyDataset
 
     /// <inheritdoc />
     public float[]? TargetsOf(int index) => null;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidImageException">The image cannot be decoded; the message names the file.</exception>
+    public (long Id, float[]? Targets) GetInto(int index, Span<float> pixels)
+    {
+        Preprocessor.ProcessInto(paths[index], pixels);
+        return (ids[index], null);
+    }
 }

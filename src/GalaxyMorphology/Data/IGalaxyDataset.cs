@@ -29,6 +29,22 @@ public interface IGalaxyDataset
     /// image through <see cref="Get"/>; labelled datasets override it to answer from their labels alone.
     /// </summary>
     float[]? TargetsOf(int index) => Get(index).Targets;
+
+    /// <summary>
+    /// Writes the pixels of item <paramref name="index"/> into <paramref name="pixels"/> (length <see cref="ImageShape.Length"/>)
+    /// and returns its GalaxyID and targets (null when unlabelled). <see cref="GalaxyDataLoader"/> calls this so that
+    /// file-backed datasets decode straight into its batch buffer instead of allocating a 0.6 MB array per 224 px image
+    /// for the garbage collector; the default copies from <see cref="Get"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The item's pixel count differs from the length of <paramref name="pixels"/>.</exception>
+    (long Id, float[]? Targets) GetInto(int index, Span<float> pixels)
+    {
+        var sample = Get(index);
+        if (sample.Pixels.Length != pixels.Length)
+            throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has {sample.Pixels.Length} pixel values, expected {pixels.Length}");
+        sample.Pixels.CopyTo(pixels);
+        return (sample.Id, sample.Targets);
+    }
 }
 
 /// <summary>The shape of a preprocessed image in CHW order.</summary>

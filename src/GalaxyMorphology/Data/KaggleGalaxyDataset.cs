@@ -141,6 +141,14 @@ public sealed class KaggleGalaxyDataset : IGalaxyDataset
     /// <inheritdoc />
     public float[]? TargetsOf(int index) => Targets(index);
 
+    /// <inheritdoc />
+    /// <exception cref="InvalidImageException">The image cannot be decoded; the message names the file.</exception>
+    public (long Id, float[]? Targets) GetInto(int index, Span<float> pixels)
+    {
+        Preprocessor.ProcessInto(paths[index], pixels);
+        return (ids[index], Targets(index));
+    }
+
     /// <summary>The dataset's labels as a DataFrame: <c>GalaxyID</c>, the 37 columns, then <c>ImagePath</c>.</summary>
     public DataFrame ToDataFrame()
     {

@@ -48,4 +48,7 @@ public sealed class SubsetGalaxyDataset : IGalaxyDataset
 
     /// <inheritdoc />
     public float[]? TargetsOf(int index) => Source.TargetsOf(indices[index]);
+
+    /// <inheritdoc />
+    public (long Id, float[]? Targets) GetInto(int index, Span<float> pixels) => Source.GetInto(indices[index], pixels);
 }

@@ -51,7 +51,7 @@ public sealed class Trainer : IDisposable
         {
             OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
             OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov && options.Momentum > 0),
-            _ => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),
+            _ => new Adam(parameters, options.LearningRate, options.WeightDecay),
         };
         plateauRate = options.LearningRate;
         if (resume is not null) RestoreState(resume);
@@ -141,6 +141,9 @@ public sealed class Trainer : IDisposable
         var history = context.History;
         var epoch = completedEpochs + 1;
         var epochClock = Stopwatch.StartNew();
+        // Free heap pages left behind by the last epoch (its validation included) go back to the OS once per epoch, so
+        // heap fragmentation cannot make the resident set creep upwards across epochs.
+        NativeMemoryTuning.ReleaseFreeMemory();
         foreach (var c in Options.Callbacks) c.OnEpochBegin(context, epoch);
         Model.train();
         var batches = loader.BatchCount;
@@ -155,24 +158,36 @@ public sealed class Trainer : IDisposable
         {
             foreach (var batch in loader.Epoch(completedEpochs, cancellationToken))
             {
-                using (var scope = NewDisposeScope())
+                float lossValue;
                 using (batch)
                 {
                     var lr = CurrentRate(batches);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    var x = batch.Images.to(device);
-                    var y = batch.Targets!.to(device);
-                    var prediction = Model.forward(x);
-                    var loss = Loss(prediction, y);
-                    var lossValue = loss.item<float>();
-                    if (float.IsFinite(lossValue))
+                    bool finite;
+                    // The forward pass's activations are freed before the optimizer step, so the step's temporaries reuse
+                    // their memory: every batch then allocates the same sizes in the same order from the same free space,
+                    // and the native heap stays flat instead of creeping upwards.
+                    using (var scope = NewDisposeScope())
                     {
-                        optimizer.zero_grad();
-                        loss.backward();
+                        var x = batch.Images.to(device);
+                        var y = batch.Targets!.to(device);
+                        var prediction = Model.forward(x);
+                        var loss = Loss(prediction, y);
+                        lossValue = loss.item<float>();
+                        finite = float.IsFinite(lossValue);
+                        if (finite)
+                        {
+                            loss.backward();
+                            metrics.Add(prediction, y);
+                        }
+                    }
+                    if (finite)
+                    {
+                        using var scope = NewDisposeScope();
                         if (Options.GradientClipNorm is double maxNorm) nn.utils.clip_grad_norm_(Model.parameters(), maxNorm);
                         optimizer.step();
+                        Model.zero_grad(set_to_none: true);
                         lossSum += (double)lossValue * batch.Count;
-                        metrics.Add(prediction, y);
                     }
                     else
                     {
@@ -181,8 +196,8 @@ public sealed class Trainer : IDisposable
                     }
                     images += batch.Count;
                     globalStep++;
-                    foreach (var c in Options.Callbacks) c.OnBatchEnd(context, epoch, batchIndex, lossValue);
                 }
+                foreach (var c in Options.Callbacks) c.OnBatchEnd(context, epoch, batchIndex, lossValue);
                 batchIndex++;
                 var elapsed = epochClock.Elapsed.TotalSeconds;
                 progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batchIndex, batches, "train", metrics.Count > 0 ? lossSum / metrics.Count : double.NaN,

@@ -56,6 +56,35 @@ public sealed class KaggleGalaxyDatasetTests : IDisposable
     }
 
     [Fact]
+    public void GetInto_decodes_into_the_callers_buffer_what_Get_returns_and_subsets_and_defaults_agree()
+    {
+        Labels(30, 4, 17);
+        foreach (var id in new long[] { 30, 4, 17 }) Image(id);
+        var dataset = KaggleGalaxyDataset.Open(root.Path, Small);
+        IGalaxyDataset subset = new SubsetGalaxyDataset(dataset, [2, 0]);
+        IGalaxyDataset inMemory = new InMemoryGalaxyDataset(Enumerable.Range(0, dataset.Count).Select(dataset.Get), dataset.Shape);
+        var buffer = new float[dataset.Shape.Length + 5];
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var sample = dataset.Get(i);
+            Array.Fill(buffer, -7f);
+            var (id, targets) = ((IGalaxyDataset)dataset).GetInto(i, buffer.AsSpan(0, dataset.Shape.Length));
+            id.Should().Be(sample.Id);
+            targets.Should().Equal(sample.Targets);
+            buffer[..dataset.Shape.Length].Should().Equal(sample.Pixels);
+            buffer[dataset.Shape.Length..].Should().OnlyContain(v => v == -7f, "nothing is written past the item");
+            var fromMemory = new float[dataset.Shape.Length];
+            inMemory.GetInto(i, fromMemory).Id.Should().Be(sample.Id);
+            fromMemory.Should().Equal(sample.Pixels);
+        }
+        var fromSubset = new float[dataset.Shape.Length];
+        subset.GetInto(0, fromSubset).Id.Should().Be(17);
+        fromSubset.Should().Equal(dataset.Get(2).Pixels);
+        ((Action)(() => ((IGalaxyDataset)dataset).GetInto(0, new float[3]))).Should().Throw<ArgumentException>();
+        ((Action)(() => inMemory.GetInto(0, new float[3]))).Should().Throw<InvalidDataException>().WithMessage("*GalaxyID 30*48*3*");
+    }
+
+    [Fact]
     public void A_label_without_an_image_throws_or_is_skipped_and_counted()
     {
         Labels(1, 2, 3);
