@@ -16,7 +16,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class FitScenario : IBenchmarkScenario
 {
     public string Name => "fit";
-    public string Description => "Trainer.Fit images/s for 3 epochs over a JPEG folder and a 10x synthetic one, with RSS per epoch (--variant batchnorm --size 224 --batch 32 --images 256 --folders 1x,10x; one folder per process for a fair peak RSS)";
+    public string Description => "Trainer.Fit images/s for 3 epochs over a JPEG folder and a 10x synthetic one, with RSS per epoch (--variant batchnorm --size 224 --batch 32 --images 256 --folders 1x,10x; one folder per process for a fair peak RSS; --trace-memory 1 prints RSS after every batch)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -61,10 +61,13 @@ public sealed class FitScenario : IBenchmarkScenario
 
         void Measure(string label, IGalaxyDataset dataset)
         {
-            GC.Collect();
+            // Start from a clean process state: what writing the synthetic folder left in the .NET heap and in glibc's
+            // arenas (Skia's encoders on the writer threads) is not part of the fit.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            Platform.NativeMemoryTuning.ReleaseFreeMemory();
             BenchmarkArgs.ResetPeakRss();
             using var model = TrainingRecipe.ModelFor(variant).WithInputSize(size).Build();
-            var rss = new RssPerEpoch();
+            var rss = new RssPerEpoch { Trace = args.Get("trace-memory") is "1" or "true" };
             using var trainer = Trainer.For(model).WithBatchSize(batch).WithEpochs(epochs).WithSeed(1).WithThreads(threads)
                 .WithWorkers(Environment.ProcessorCount, 4).WithPreprocessing(preprocessing).WithCallbacks(rss).Build();
             var history = trainer.Fit(dataset);
@@ -78,6 +81,7 @@ public sealed class FitScenario : IBenchmarkScenario
                 ["scenario"] = Name, ["dataset"] = label, ["images"] = dataset.Count, ["variant"] = variant, ["batch"] = batch, ["size"] = size,
                 ["threads"] = threads, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
                 ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
+                ["imagesPerSecondByEpoch"] = new JsonArray([.. history.Epochs.Select(e => (JsonNode)Math.Round(e.ImagesPerSecond, 1))]),
                 ["peakRssMb"] = Math.Round(peakRss, 1), ["rssMbByEpoch"] = new JsonArray([.. rss.Values.Select(v => (JsonNode)Math.Round(v, 1))]),
                 ["managedHeapMbByEpoch"] = new JsonArray([.. rss.ManagedMb.Select(v => (JsonNode)Math.Round(v, 1))]),
                 ["nativeHeapMbByEpoch"] = new JsonArray([.. rss.NativeHeapMb.Select(v => (JsonNode)Math.Round(v, 1))]),
@@ -116,6 +120,14 @@ public sealed class FitScenario : IBenchmarkScenario
         public List<double> ManagedMb { get; } = [];
 
         public List<double> NativeHeapMb { get; } = [];
+
+        /// <summary>Also print RSS and native heap after every batch to stderr (--trace-memory 1).</summary>
+        public bool Trace { get; init; }
+
+        public override void OnBatchEnd(TrainingContext context, int epoch, int batch, double loss)
+        {
+            if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"epoch {epoch} batch {batch}: rss {BenchmarkArgs.RssMb():F0} MB, native heap {BenchmarkArgs.NativeHeapMb():F0} MB, .NET committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MB"));
+        }
 
         public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
         {

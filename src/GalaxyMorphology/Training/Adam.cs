@@ -9,8 +9,8 @@ namespace GalaxyMorphology.Training;
 /// allocates nothing: the denominator sqrt(v̂) + ε is built in the gradient's own buffer instead of two new tensors
 /// per parameter. For the AlexNets' 4096×4096 layer those were two 64 MiB blocks per step, allocated while the
 /// gradients were live; their placement drifted from step to step and fragmented the native heap until its resident
-/// size grew by a step's working set. The gradients hold the denominators after <see cref="step"/>, so the trainer
-/// clears them (set to none) right after. The class is named Adam because TorchSharp records the optimizer's type
+/// size grew by a step's working set. The gradients hold the denominators after <see cref="step"/>; they are zeroed
+/// (<c>zero_grad</c>) before the next backward pass anyway. The class is named Adam because TorchSharp records the optimizer's type
 /// name in its saved state: checkpoints written with TorchSharp's Adam resume with this one and the other way round.
 /// </summary>
 internal sealed class Adam : TorchSharp.Modules.Adam

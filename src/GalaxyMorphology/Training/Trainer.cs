@@ -141,9 +141,9 @@ public sealed class Trainer : IDisposable
         var history = context.History;
         var epoch = completedEpochs + 1;
         var epochClock = Stopwatch.StartNew();
-        // Free heap pages left behind by the last epoch (its validation included) go back to the OS once per epoch, so
-        // heap fragmentation cannot make the resident set creep upwards across epochs.
-        NativeMemoryTuning.ReleaseFreeMemory();
+        // If the heap grew during the last epoch (its validation included), its free pages go back to the OS, so
+        // fragmentation cannot make the resident set creep upwards across epochs.
+        NativeMemoryTuning.ReleaseFreeMemoryIfHeapGrew();
         foreach (var c in Options.Callbacks) c.OnEpochBegin(context, epoch);
         Model.train();
         var batches = loader.BatchCount;
@@ -164,9 +164,9 @@ public sealed class Trainer : IDisposable
                     var lr = CurrentRate(batches);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                     bool finite;
-                    // The forward pass's activations are freed before the optimizer step, so the step's temporaries reuse
-                    // their memory: every batch then allocates the same sizes in the same order from the same free space,
-                    // and the native heap stays flat instead of creeping upwards.
+                    // The forward pass's activations are freed before the optimizer step; the gradients stay allocated
+                    // (zeroed in place) and the Adam update allocates nothing. Every batch then allocates the same sizes in
+                    // the same order from the same free space, and the native heap settles instead of creeping upwards.
                     using (var scope = NewDisposeScope())
                     {
                         var x = batch.Images.to(device);
@@ -177,6 +177,7 @@ public sealed class Trainer : IDisposable
                         finite = float.IsFinite(lossValue);
                         if (finite)
                         {
+                            optimizer.zero_grad();
                             loss.backward();
                             metrics.Add(prediction, y);
                         }
@@ -186,7 +187,6 @@ public sealed class Trainer : IDisposable
                         using var scope = NewDisposeScope();
                         if (Options.GradientClipNorm is double maxNorm) nn.utils.clip_grad_norm_(Model.parameters(), maxNorm);
                         optimizer.step();
-                        Model.zero_grad(set_to_none: true);
                         lossSum += (double)lossValue * batch.Count;
                     }
                     else
@@ -197,6 +197,7 @@ public sealed class Trainer : IDisposable
                     images += batch.Count;
                     globalStep++;
                 }
+                NativeMemoryTuning.RunDueFinalizers();
                 foreach (var c in Options.Callbacks) c.OnBatchEnd(context, epoch, batchIndex, lossValue);
                 batchIndex++;
                 var elapsed = epochClock.Elapsed.TotalSeconds;
@@ -349,6 +350,7 @@ public sealed class Trainer : IDisposable
                     lossSum += Loss(prediction, y).item<float>() * (double)batch.Count;
                     accumulator.Add(prediction, y);
                 }
+                NativeMemoryTuning.RunDueFinalizers();
                 progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), ++index, loader.BatchCount, "validate", double.NaN, double.NaN, clock.Elapsed, lastMetrics));
             }
         }
