@@ -115,6 +115,7 @@ internal sealed class TrainCommand : ICliCommand
         new("threads", "N", "CPU threads for TorchSharp"),
         new("device", "D", "cpu or cuda[:N] (needs a CUDA TorchSharp package)", "cpu"),
         new("resume", null, "continue from RUNDIR/last.ckpt"),
+        new("init-weights", "CKPT", "start from this checkpoint's weights (fine-tuning; fresh optimizer and schedule; same model)"),
         new("no-report", null, "skip the report folder"),
         new("json", null, "print a JSON result line last"),
     ];
@@ -141,6 +142,12 @@ internal sealed class TrainCommand : ICliCommand
             resume = Path.Combine(run, TrainingRun.LastFileName);
             if (!File.Exists(resume)) throw new UsageException($"--resume: no {TrainingRun.LastFileName} in '{run}'");
         }
+        var initialWeights = args.Get("init-weights");
+        if (initialWeights is not null)
+        {
+            if (resume is not null) throw new UsageException("--init-weights starts a new run from weights and --resume continues one: give one of them");
+            if (!File.Exists(initialWeights)) throw new UsageException($"--init-weights: no checkpoint at '{initialWeights}'");
+        }
 
         context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
                     + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}");
@@ -150,6 +157,7 @@ internal sealed class TrainCommand : ICliCommand
             Device = args.Get("device") ?? "cpu",
             Threads = args.OptionalInt("threads", 1, 1024),
             ResumeFrom = resume,
+            InitialWeights = initialWeights,
         };
         var result = TrainingRun.Run(recipe, data, run, options, new EpochPrinter(context), context.CancellationToken);
         var history = result.History;

@@ -24,6 +24,13 @@ public sealed record TrainingRunOptions
     /// <summary>A checkpoint (normally the run's last.ckpt) to continue from; its spec and preprocessing win over the recipe's.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// A checkpoint whose weights start this run (fine-tuning, e.g. after pre-training on synthetic galaxies): unlike
+    /// <see cref="ResumeFrom"/>, the optimizer, the schedule, the epochs and the pixel statistics start afresh. Its model
+    /// must match the recipe's.
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
     /// <summary>Where progress and epoch lines are logged.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
@@ -73,7 +80,10 @@ public static class TrainingRun
         Directory.CreateDirectory(runFolder);
         var logger = options.Logger;
 
+        if (options.ResumeFrom is not null && options.InitialWeights is not null)
+            throw new ArgumentException("give either ResumeFrom (continue a run) or InitialWeights (start a new run from weights), not both", nameof(options));
         var resume = options.ResumeFrom is null ? null : Checkpoint.Read(options.ResumeFrom);
+        var initial = options.InitialWeights is null ? null : Checkpoint.Read(options.InitialWeights);
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
@@ -96,6 +106,7 @@ public static class TrainingRun
         WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, dataFolder, train.Count, validation.Count);
 
         using var model = resume is null ? recipe.CreateModelBuilder().Build() : resume.BuildModel();
+        initial?.LoadWeightsInto(model);
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
             .WithBatchSize(recipe.BatchSize)
@@ -161,6 +172,7 @@ public static class TrainingRun
             ["preprocessing"] = JsonSerializer.SerializeToNode(preprocessing),
             ["testTimeAugmentation"] = recipe.TestTimeAugmentation,
             ["resumedFrom"] = options.ResumeFrom,
+            ["initialWeights"] = options.InitialWeights,
         };
         AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

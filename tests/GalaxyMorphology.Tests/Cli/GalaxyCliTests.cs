@@ -111,6 +111,23 @@ public sealed class GalaxyCliTests
         resumed.Code.Should().Be(0, resumed.Err);
         File.ReadAllLines(Path.Combine(run, "history.csv")).Should().HaveCount(4, "the resumed run appends epoch 3");
 
+        // A new run from those weights: with a learning rate of 1e-9 its weights stay the checkpoint's, not a fresh init's.
+        var tuned = temp.File("tuned");
+        var last = Path.Combine(run, "last.ckpt");
+        var fineTune = Run("train", "--data", data, "--out", tuned, "--epochs", "1", "--batch", "16", "--val-fraction", "0.25", "--lr", "1e-9",
+            "--init-weights", last, "--no-report", "--json");
+        fineTune.Code.Should().Be(0, fineTune.Err);
+        File.ReadAllLines(Path.Combine(tuned, "history.csv")).Should().HaveCount(2, "a fine-tuning run starts at epoch 1");
+        using (var start = GalaxyModel.Load(last))
+        using (var end = GalaxyModel.Load(Path.Combine(tuned, "last.ckpt")))
+        {
+            var startWeights = start.Network.parameters().ToArray();
+            var endWeights = end.Network.parameters().ToArray();
+            endWeights.Zip(startWeights).Should().OnlyContain(p => p.First.allclose(p.Second, 1e-5, 1e-6, false));
+        }
+        Run("train", "--data", data, "--out", tuned, "--epochs", "1", "--init-weights", last, "--resume").Code.Should().Be(2);
+        Run("train", "--data", data, "--out", temp.File("none"), "--epochs", "1", "--init-weights", temp.File("missing.ckpt")).Code.Should().Be(2);
+
         var evaluate = Run("evaluate", "--model", best, "--data", data, "--json");
         evaluate.Code.Should().Be(0, evaluate.Err);
         var e = LastJson(evaluate.Out);
