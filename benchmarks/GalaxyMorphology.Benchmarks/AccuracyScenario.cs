@@ -77,7 +77,8 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             if (args.Get("pretrain") is { } pretrain)
             {
                 var pretrainMinutes = Number("pretrain-minutes") ?? 4;
-                var pre = TrainingRun.Run(recipe with { TimeBudget = TimeSpan.FromMinutes(pretrainMinutes), ValidationFraction = 0.02 }, pretrain,
+                var pretrainEpochs = args.GetInt("pretrain-epochs"); // a fixed number of epochs instead (comparisons free of the machine's speed)
+                var pre = TrainingRun.Run(recipe with { TimeBudget = TimeSpan.FromMinutes(pretrainEpochs is null ? pretrainMinutes : 600), Epochs = pretrainEpochs, ValidationFraction = 0.02 }, pretrain,
                     Path.Combine(run, "pretrain"), new TrainingRunOptions { Seed = seed });
                 initial = pre.LastCheckpoint ?? throw new InvalidOperationException("pre-training finished no epoch");
             }
@@ -86,7 +87,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
                 ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
-                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrain"] = args.Get("pretrain"), ["pretrainMinutes"] = args.Get("pretrain") is null ? null : Number("pretrain-minutes") ?? 4, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrain"] = args.Get("pretrain"), ["pretrainMinutes"] = args.Get("pretrain") is null ? null : Number("pretrain-minutes") ?? 4, ["pretrainEpochs"] = args.GetInt("pretrain-epochs"), ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };

@@ -44,9 +44,9 @@ public static partial class NativeMemoryTuning
     /// <summary>
     /// Hands the free pages inside the glibc heap back to the OS (<c>malloc_trim(0)</c>), keeping the heap's address
     /// space. With the tuning in effect freed memory is never returned on its own, so as the heap fragments the pages of
-    /// blocks that training no longer reuses would stay resident; <see cref="Training.Trainer"/> calls this once per
-    /// epoch, which costs one page fault per page of the next batch's working set. Does nothing (returns false) when
-    /// the tuning is not in effect.
+    /// blocks that training no longer reuses would stay resident. <see cref="Training.Trainer"/> does this at the start
+    /// of an epoch when the heap grew during the previous one; it costs one page fault per page of the next batch's
+    /// working set. Does nothing (returns false) when the tuning is not in effect.
     /// </summary>
     public static bool ReleaseFreeMemory()
     {

@@ -10,8 +10,9 @@ namespace GalaxyMorphology.Training;
 /// per parameter. For the AlexNets' 4096×4096 layer those were two 64 MiB blocks per step, allocated while the
 /// gradients were live; their placement drifted from step to step and fragmented the native heap until its resident
 /// size grew by a step's working set. The gradients hold the denominators after <see cref="step"/>; they are zeroed
-/// (<c>zero_grad</c>) before the next backward pass anyway. The class is named Adam because TorchSharp records the optimizer's type
-/// name in its saved state: checkpoints written with TorchSharp's Adam resume with this one and the other way round.
+/// (<c>zero_grad</c>) before the next backward pass anyway. The class is named Adam because TorchSharp records the
+/// optimizer's type name in its saved state: checkpoints written with TorchSharp's Adam resume with this one and the
+/// other way round.
 /// </summary>
 internal sealed class Adam : TorchSharp.Modules.Adam
 {
