@@ -66,20 +66,24 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (Number("lr") is double lr) recipe = recipe with { LearningRate = lr };
         if (Number("val-fraction") is double vf) recipe = recipe with { ValidationFraction = vf };
         var seed = args.GetInt("seed") ?? 0;
+        var pretrain = args.Get("pretrain");
+        var pretrainEpochs = args.GetInt("pretrain-epochs"); // a fixed number of epochs instead of minutes: comparisons free of the machine's speed
+        double? pretrainMinutes = pretrain is null || pretrainEpochs is not null ? null : Number("pretrain-minutes") ?? 4;
         if (args.Threads is int threads) TorchSharp.torch.set_num_threads(threads);
 
         var run = Directory.CreateTempSubdirectory("galaxy-accuracy-").FullName;
         try
         {
-            // --pretrain DIR --pretrain-minutes M: train first on another Kaggle-layout folder (synthetic galaxies), then
-            // start the real run from those weights with a fresh optimizer and schedule (its own --minutes).
+            // --pretrain DIR (--pretrain-minutes M | --pretrain-epochs N): train first on another Kaggle-layout folder
+            // (synthetic galaxies), then start the real run from those weights with a fresh optimizer and schedule.
             string? initial = null;
-            if (args.Get("pretrain") is { } pretrain)
+            if (pretrain is not null)
             {
-                var pretrainMinutes = Number("pretrain-minutes") ?? 4;
-                var pretrainEpochs = args.GetInt("pretrain-epochs"); // a fixed number of epochs instead (comparisons free of the machine's speed)
-                var pre = TrainingRun.Run(recipe with { TimeBudget = TimeSpan.FromMinutes(pretrainEpochs is null ? pretrainMinutes : 600), Epochs = pretrainEpochs, ValidationFraction = 0.02 }, pretrain,
-                    Path.Combine(run, "pretrain"), new TrainingRunOptions { Seed = seed });
+                var pretrainRecipe = recipe with
+                {
+                    TimeBudget = pretrainMinutes is double budget ? TimeSpan.FromMinutes(budget) : null, Epochs = pretrainEpochs, ValidationFraction = 0.02,
+                };
+                var pre = TrainingRun.Run(pretrainRecipe, pretrain, Path.Combine(run, "pretrain"), new TrainingRunOptions { Seed = seed });
                 initial = pre.LastCheckpoint ?? throw new InvalidOperationException("pre-training finished no epoch");
             }
             var result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions { Seed = seed, InitialWeights = initial });
@@ -87,7 +91,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
                 ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
-                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrain"] = args.Get("pretrain"), ["pretrainMinutes"] = args.Get("pretrain") is null ? null : Number("pretrain-minutes") ?? 4, ["pretrainEpochs"] = args.GetInt("pretrain-epochs"), ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };

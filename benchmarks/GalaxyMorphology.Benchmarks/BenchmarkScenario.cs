@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -45,27 +44,8 @@ public sealed class BenchmarkArgs
         Console.Out.Flush();
     }
 
-    /// <summary>Address space the glibc heap holds (all arenas, mallinfo2's arena), in MB; NaN where there is no glibc.</summary>
-    public static double NativeHeapMb()
-    {
-        try
-        {
-            return mallinfo2().Arena / 1048576.0;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return double.NaN;
-        }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct MallInfo2
-    {
-        public readonly nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
-    }
-
-    [DllImport("libc.so.6")]
-    private static extern MallInfo2 mallinfo2();
+    /// <summary>Address space the glibc heap holds (all arenas), in MB; NaN where there is no glibc.</summary>
+    public static double NativeHeapMb() => Platform.NativeMemoryTuning.HeapBytes() is long bytes ? bytes / 1048576.0 : double.NaN;
 
     /// <summary>Peak resident set size of this process so far, in MB (VmHWM).</summary>
     public static double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;

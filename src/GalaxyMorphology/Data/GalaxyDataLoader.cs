@@ -154,11 +154,7 @@ public sealed class GalaxyDataLoader : IDisposable
     private (long Id, float[]? Targets) Read(int index, Span<float> slot)
     {
         if (cache is null) return dataset.GetInto(index, slot);
-        var sample = Volatile.Read(ref cache[index]) ?? (cache[index] = dataset.Get(index));
-        if (sample.Pixels.Length != slot.Length)
-            throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has {sample.Pixels.Length} pixel values, expected {slot.Length} ({dataset.Shape})");
-        sample.Pixels.CopyTo(slot);
-        return (sample.Id, sample.Targets);
+        return (Volatile.Read(ref cache[index]) ?? (cache[index] = dataset.Get(index))).CopyInto(index, slot);
     }
 
     private static float[] Rent(ConcurrentBag<float[]> pool, int length) =>

@@ -37,14 +37,7 @@ public interface IGalaxyDataset
     /// for the garbage collector; the default copies from <see cref="Get"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The item's pixel count differs from the length of <paramref name="pixels"/>.</exception>
-    (long Id, float[]? Targets) GetInto(int index, Span<float> pixels)
-    {
-        var sample = Get(index);
-        if (sample.Pixels.Length != pixels.Length)
-            throw new InvalidDataException($"dataset item {index} (GalaxyID {sample.Id}) has {sample.Pixels.Length} pixel values, expected {pixels.Length}");
-        sample.Pixels.CopyTo(pixels);
-        return (sample.Id, sample.Targets);
-    }
+    (long Id, float[]? Targets) GetInto(int index, Span<float> pixels) => Get(index).CopyInto(index, pixels);
 }
 
 /// <summary>The shape of a preprocessed image in CHW order.</summary>
@@ -64,4 +57,14 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
 /// <param name="Id">The GalaxyID.</param>
 /// <param name="Pixels">Preprocessed pixels, CHW float, length <see cref="ImageShape.Length"/>.</param>
 /// <param name="Targets">The 37 vote fractions in Kaggle column order, or null for unlabelled sets.</param>
-public sealed record GalaxySample(long Id, float[] Pixels, float[]? Targets);
+public sealed record GalaxySample(long Id, float[] Pixels, float[]? Targets)
+{
+    /// <summary>Copies the pixels of dataset item <paramref name="index"/> (this sample) into <paramref name="pixels"/>; returns its id and targets.</summary>
+    internal (long Id, float[]? Targets) CopyInto(int index, Span<float> pixels)
+    {
+        if (Pixels.Length != pixels.Length)
+            throw new InvalidDataException($"dataset item {index} (GalaxyID {Id}) has {Pixels.Length} pixel values, expected {pixels.Length}");
+        Pixels.CopyTo(pixels);
+        return (Id, Targets);
+    }
+}

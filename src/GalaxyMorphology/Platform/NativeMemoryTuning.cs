@@ -78,8 +78,8 @@ public static partial class NativeMemoryTuning
         return previous > 0;
     }
 
-    /// <summary>The address space glibc's heap holds, all arenas (mallinfo2), or null where glibc cannot say.</summary>
-    internal static long? HeapBytes()
+    /// <summary>The address space glibc's heap holds in bytes, all arenas (<c>mallinfo2</c>), or null where glibc cannot say.</summary>
+    public static long? HeapBytes()
     {
         try
         {
@@ -97,10 +97,12 @@ public static partial class NativeMemoryTuning
     /// passed to a tensor operation, free their native memory from the finalizer thread whenever a collection happens
     /// to run; those frees, at random moments between the allocations of a training step, were enough to change where
     /// glibc placed the step's large blocks, and the heap grew by tens of MB at a time. Called once per batch by the
-    /// trainer (about 1 ms against a step of hundreds), it makes every step start from the same heap.
+    /// trainer (about 1 ms against a step of hundreds), it makes every step start from the same heap. Like the rest of
+    /// the tuning, it does nothing where the tuning is not in effect.
     /// </summary>
     internal static void RunDueFinalizers()
     {
+        if (!IsApplied) return;
         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
     }
