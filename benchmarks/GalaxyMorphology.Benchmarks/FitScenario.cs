@@ -16,7 +16,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class FitScenario : IBenchmarkScenario
 {
     public string Name => "fit";
-    public string Description => "Trainer.Fit images/s for 3 epochs over a JPEG folder and a 10x synthetic one, with RSS per epoch (--variant batchnorm --size 224 --batch 32 --images 256 --folders 1x,10x; one folder per process for a fair peak RSS; --trace-memory 1 prints RSS after every batch)";
+    public string Description => "Trainer.Fit images/s for 3 epochs over a JPEG folder and a 10x synthetic one, with RSS per epoch (--variant batchnorm --size 224 --batch 32 --images 512 --folders 1x,10x; one folder per process for a fair peak RSS; --trace-memory 1 prints RSS after every batch)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -24,7 +24,7 @@ public sealed class FitScenario : IBenchmarkScenario
         var size = args.Size ?? (variant == "compact" ? 64 : 224);
         var batch = args.Batch ?? 32;
         var threads = args.Threads ?? Environment.ProcessorCount;
-        var count = args.GetInt("images") ?? 256;
+        var count = args.GetInt("images") ?? 512;
         var epochs = args.GetInt("epochs") ?? 3;
         set_num_threads(threads);
         var preprocessing = BenchmarkArgs.PreprocessingFor(size);
@@ -61,8 +61,14 @@ public sealed class FitScenario : IBenchmarkScenario
 
         void Measure(string label, IGalaxyDataset dataset)
         {
-            // Start from a clean process state: what writing the synthetic folder left in the .NET heap and in glibc's
-            // arenas (Skia's encoders on the writer threads) is not part of the fit.
+            // The step-only speed is timed right before and right after the fit (the median of both), so a machine whose
+            // speed drifts during the run (these shared machines vary up to 2x between minutes) weighs on both sides alike.
+            var stepTimes = StepOnlyTimes(variant, size, batch);
+            // Start from a clean process state: what the step-only timing and writing the synthetic folder left in the .NET
+            // heap and in glibc's arenas (Skia's encoders on the writer threads) is not part of the fit.
+            // Finalizers free what TorchSharp objects still hold natively, so the heap's top is free before it is trimmed.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Platform.NativeMemoryTuning.ReleaseFreeMemory();
             BenchmarkArgs.ResetPeakRss();
@@ -71,8 +77,9 @@ public sealed class FitScenario : IBenchmarkScenario
             using var trainer = Trainer.For(model).WithBatchSize(batch).WithEpochs(epochs).WithSeed(1).WithThreads(threads)
                 .WithWorkers(Environment.ProcessorCount, 4).WithPreprocessing(preprocessing).WithCallbacks(rss).Build();
             var history = trainer.Fit(dataset);
-            var peakRss = BenchmarkArgs.PeakRssMb();
-            var stepMs = StepOnlyMs(variant, size, batch); // right after the fit, so both see the same machine (and after the RSS readings)
+            var peakRss = BenchmarkArgs.PeakRssMb(); // before the second step-only timing allocates anything
+            stepTimes.AddRange(StepOnlyTimes(variant, size, batch));
+            var stepMs = BenchmarkArgs.Median(stepTimes);
             var images = history.Epochs.Sum(e => e.ImagesPerSecond * e.Seconds);
             var seconds = history.Epochs.Sum(e => e.Seconds);
             var stepImagesPerSecond = batch * 1000.0 / stepMs;
@@ -81,6 +88,9 @@ public sealed class FitScenario : IBenchmarkScenario
                 ["scenario"] = Name, ["dataset"] = label, ["images"] = dataset.Count, ["variant"] = variant, ["batch"] = batch, ["size"] = size,
                 ["threads"] = threads, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
                 ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
+                // The share of the fit's time the training thread waited for the loader: what the loader costs, measured
+                // inside the one run (independent of the machine's drift between the fit and the step-only timing).
+                ["loaderWaitFraction"] = Math.Round(history.Epochs.Sum(e => e.DataWaitSeconds) / seconds, 4),
                 ["imagesPerSecondByEpoch"] = new JsonArray([.. history.Epochs.Select(e => (JsonNode)Math.Round(e.ImagesPerSecond, 1))]),
                 ["peakRssMb"] = Math.Round(peakRss, 1), ["rssMbByEpoch"] = new JsonArray([.. rss.Values.Select(v => (JsonNode)Math.Round(v, 1))]),
                 ["managedHeapMbByEpoch"] = new JsonArray([.. rss.ManagedMb.Select(v => (JsonNode)Math.Round(v, 1))]),
@@ -89,8 +99,8 @@ public sealed class FitScenario : IBenchmarkScenario
         }
     }
 
-    /// <summary>Median ms of a bare forward + backward + Adam step of the same model on random data (16 timed steps after 4 warm-up steps).</summary>
-    private static double StepOnlyMs(string variant, int size, int batch)
+    /// <summary>Ms of 16 bare forward + backward + Adam steps of the same model on random data (after 4 warm-up steps).</summary>
+    private static List<double> StepOnlyTimes(string variant, int size, int batch)
     {
         using var model = TrainingRecipe.ModelFor(variant).WithInputSize(size).Build();
         model.train();
@@ -110,7 +120,7 @@ public sealed class FitScenario : IBenchmarkScenario
             });
             if (i >= 4) times.Add(ms);
         }
-        return BenchmarkArgs.Median(times);
+        return times;
     }
 
     private sealed class RssPerEpoch : TrainingCallback

@@ -154,10 +154,18 @@ public sealed class Trainer : IDisposable
         var stop = false;
         var calibrated = Options.TimeBudget is null || completedEpochs > 0 || plannedEpochs != int.MaxValue;
         double trainSeconds;
+        var waitClock = new Stopwatch();
         try
         {
-            foreach (var batch in loader.Epoch(completedEpochs, cancellationToken))
+            using var batchesOfEpoch = loader.Epoch(completedEpochs, cancellationToken).GetEnumerator();
+            while (true)
             {
+                // Time blocked on the loader: the workers decode and augment ahead, so this stays near 0 unless they starve training.
+                waitClock.Start();
+                var more = batchesOfEpoch.MoveNext();
+                waitClock.Stop();
+                if (!more) break;
+                var batch = batchesOfEpoch.Current;
                 float lossValue;
                 using (batch)
                 {
@@ -239,7 +247,10 @@ public sealed class Trainer : IDisposable
             return false;
         }
         var result = new EpochMetrics(epoch, metrics.Count > 0 ? lossSum / metrics.Count : double.NaN, metrics.Rmse, valLoss, valRmse,
-            optimizer.ParamGroups.First().LearningRate, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9));
+            optimizer.ParamGroups.First().LearningRate, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9))
+        {
+            DataWaitSeconds = waitClock.Elapsed.TotalSeconds,
+        };
         completedEpochs = epoch;
         context.CompletedEpochs = epoch;
         lastMetrics = result;

@@ -13,6 +13,13 @@ namespace GalaxyMorphology.Training;
 /// <param name="ImagesPerSecond">Training images per second.</param>
 public sealed record EpochMetrics(int Epoch, double Loss, double Rmse, double ValLoss, double ValRmse, double LearningRate, double Seconds, double ImagesPerSecond)
 {
+    /// <summary>
+    /// Seconds of the training part of the epoch spent waiting for the data loader to hand over the next batch (0 when
+    /// the loader always had one ready). A large share of <see cref="Seconds"/> means the loader starves training: add
+    /// workers or cache the images.
+    /// </summary>
+    public double DataWaitSeconds { get; init; }
+
     /// <summary>The value of a metric by its Keras name: loss, rmse, val_loss, val_rmse, lr.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public double Get(string name) => name switch

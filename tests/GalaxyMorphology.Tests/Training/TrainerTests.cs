@@ -47,6 +47,31 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Time_spent_waiting_for_a_slow_loader_is_reported_per_epoch()
+    {
+        using var model = TestModels.Small();
+        var slow = new Slow(TestModels.Learnable(16, seed: 3), TimeSpan.FromMilliseconds(20));
+        using var trainer = Builder(model).WithBatchSize(8).WithEpochs(2).Build();
+        var history = trainer.Fit(slow);
+        // One worker decodes 8 images of 20 ms for each of the 2 batches per epoch, and training a tiny batch takes far
+        // less, so most of the epoch is spent waiting: at least the first batch's 160 ms, never more than the epoch.
+        history.Epochs.Should().HaveCount(2).And.OnlyContain(e => e.DataWaitSeconds >= 0.15 && e.DataWaitSeconds <= e.Seconds);
+    }
+
+    private sealed class Slow(IGalaxyDataset inner, TimeSpan delay) : IGalaxyDataset
+    {
+        public int Count => inner.Count;
+        public IReadOnlyList<long> Ids => inner.Ids;
+        public IReadOnlyList<string> TargetColumns => inner.TargetColumns;
+        public ImageShape Shape => inner.Shape;
+        public GalaxySample Get(int index)
+        {
+            Thread.Sleep(delay);
+            return inner.Get(index);
+        }
+    }
+
+    [Fact]
     public void Save_best_only_writes_exactly_on_improvement_and_the_best_file_loads()
     {
         using var temp = new TestModels.TempFolder();
