@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -65,6 +65,11 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
         if (Number("lr") is double lr) recipe = recipe with { LearningRate = lr };
         if (Number("val-fraction") is double vf) recipe = recipe with { ValidationFraction = vf };
+        // The cpu recipe starts from the shipped pretrained weights; --pretrained none starts from random weights, and a
+        // changed model (which the weights do not fit) does too.
+        if (args.Get("pretrained") is "none"
+            || (recipe.PretrainedWeights is { } shipped && Persistence.Checkpoint.SpecDifferences(PretrainedWeights.Load(shipped).Spec, recipe.CreateModelBuilder().Spec).Count > 0))
+            recipe = recipe with { PretrainedWeights = null };
         var seed = args.GetInt("seed") ?? 0;
         var pretrain = args.Get("pretrain");
         var pretrainEpochs = args.GetInt("pretrain-epochs"); // a fixed number of epochs instead of minutes: comparisons free of the machine's speed
@@ -81,6 +86,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 var pretrainRecipe = recipe with
                 {
+                    PretrainedWeights = null,
                     TimeBudget = pretrainMinutes is double budget ? TimeSpan.FromMinutes(budget) : null, Epochs = pretrainEpochs, ValidationFraction = 0.02,
                 };
                 var pre = TrainingRun.Run(pretrainRecipe, pretrain, Path.Combine(run, "pretrain"), new TrainingRunOptions { Seed = seed });
@@ -91,7 +97,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
                 ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
-                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };

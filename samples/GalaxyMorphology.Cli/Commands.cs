@@ -96,7 +96,7 @@ internal sealed class TrainCommand : ICliCommand
 {
     public string Name => "train";
     public string Summary => "train on a Kaggle-layout folder; writes best.ckpt, last.ckpt, history.csv and report/ into RUNDIR";
-    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume] [--json]";
+    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
@@ -115,7 +115,7 @@ internal sealed class TrainCommand : ICliCommand
         new("threads", "N", "CPU threads for TorchSharp"),
         new("device", "D", "cpu or cuda[:N] (needs a CUDA TorchSharp package)", "cpu"),
         new("resume", null, "continue from RUNDIR/last.ckpt"),
-        new("init-weights", "CKPT", "start from this checkpoint's weights (fine-tuning; fresh optimizer and schedule; same model)"),
+        new("init-weights", "CKPT", "start from this checkpoint's weights (fine-tuning; fresh optimizer and schedule; same model); 'none' for random weights (the cpu preset starts from weights pre-trained on synthetic galaxies)"),
         new("no-report", null, "skip the report folder"),
         new("json", null, "print a JSON result line last"),
     ];
@@ -142,8 +142,17 @@ internal sealed class TrainCommand : ICliCommand
             resume = Path.Combine(run, TrainingRun.LastFileName);
             if (!File.Exists(resume)) throw new UsageException($"--resume: no {TrainingRun.LastFileName} in '{run}'");
         }
+        // The cpu preset starts from weights pre-trained on synthetic galaxies; they fit only its own model, so changing
+        // the model, size, head or members starts from random weights, as does --init-weights none.
+        var modelChanged = args.Get("variant") is not null || args.Get("head") is not null || args.Get("size") is not null || args.Get("members") is not null;
         var initialWeights = args.Get("init-weights");
-        if (initialWeights is not null)
+        if (recipe.PretrainedWeights is not null && (modelChanged || initialWeights is not null))
+        {
+            if (initialWeights is null) context.Say($"the model differs from the '{recipe.Name}' preset's: starting from random weights, not the pretrained '{recipe.PretrainedWeights}'");
+            recipe = recipe with { PretrainedWeights = null };
+        }
+        if (string.Equals(initialWeights, "none", StringComparison.OrdinalIgnoreCase)) initialWeights = null;
+        else if (initialWeights is not null)
         {
             if (resume is not null) throw new UsageException("--init-weights starts a new run from weights and --resume continues one: give one of them");
             if (!File.Exists(initialWeights)) throw new UsageException($"--init-weights: no checkpoint at '{initialWeights}'");
@@ -255,6 +264,31 @@ internal sealed class PredictCommand : ICliCommand
         SubmissionWriter.Write(output, predictions);
         context.Say($"wrote {predictions.Count} predictions to {output}");
         if (context.Json) context.Result(new JsonObject { ["count"] = predictions.Count, ["out"] = Path.GetFullPath(output) });
+        return GalaxyCli.Success;
+    }
+}
+
+/// <summary>galaxy export: a weights-only copy of a checkpoint.</summary>
+internal sealed class ExportCommand : ICliCommand
+{
+    public string Name => "export";
+    public string Summary => "write a weights-only copy of a checkpoint (no optimizer state: about a third of the size; predicts, and starts runs via --init-weights)";
+    public string Usage => "galaxy export --model CKPT --out FILE [--json]";
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("model", "CKPT", "checkpoint file (best.ckpt or last.ckpt)"),
+        new("out", "FILE", "weights-only checkpoint to write (atomically)"),
+        new("json", null, "print a JSON result line last"),
+    ];
+
+    public int Run(ParsedArgs args, CliContext context)
+    {
+        var checkpoint = GalaxyMorphology.Persistence.Checkpoint.Read(CliParsing.ExistingFile(args, "model"));
+        var output = args.Required("out");
+        checkpoint.SaveWeightsOnly(output);
+        var bytes = new FileInfo(output).Length;
+        context.Say($"wrote the weights of epoch {checkpoint.Epoch} ({checkpoint.Spec.Variant}) to {output} ({bytes / 1048576.0:0.0} MB)");
+        if (context.Json) context.Result(new JsonObject { ["out"] = Path.GetFullPath(output), ["bytes"] = bytes });
         return GalaxyCli.Success;
     }
 }

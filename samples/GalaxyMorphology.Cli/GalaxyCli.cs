@@ -42,7 +42,7 @@ internal static class GalaxyCli
 
     public static IReadOnlyList<ICliCommand> Commands { get; } =
     [
-        new SynthCommand(), new SummaryCommand(), new TrainCommand(), new EvaluateCommand(), new PredictCommand(),
+        new SynthCommand(), new SummaryCommand(), new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ExportCommand(),
     ];
 
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

@@ -142,27 +142,45 @@ public sealed class Checkpoint
             using var rng = torch.random.get_rng_state();
             rngBytes = rng.data<byte>().ToArray();
         }
-        var meta = new JsonObject
-        {
-            ["format"] = FormatName,
-            ["formatVersion"] = FormatVersion,
-            ["libraryVersion"] = CurrentLibraryVersion,
-            ["createdUtc"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["epoch"] = epoch,
-            ["metrics"] = new JsonObject(metrics.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(double.IsFinite(kv.Value) ? kv.Value : (double?)null)))),
-            ["spec"] = JsonNode.Parse(model.Spec.ToJson()),
-            ["preprocessing"] = JsonSerializer.SerializeToNode(preprocessing),
-            ["trainerState"] = trainerState?.DeepClone(),
-        };
+        WriteArchive(path, Meta(CurrentLibraryVersion, DateTimeOffset.UtcNow, epoch, metrics, model.Spec, preprocessing, trainerState),
+            weights.ToArray(), optimizerBytes, rngBytes);
+    }
+
+    /// <summary>
+    /// Writes this checkpoint without the optimizer, random generator and trainer state, atomically: a smaller file
+    /// (about a third of a resumable one with Adam) for prediction or as a starting point (<c>InitialWeights</c>), like
+    /// Keras's <c>include_optimizer=False</c>. Spec, preprocessing, epoch, metrics and library version are kept.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written; nothing is left at <paramref name="path"/>.</exception>
+    public void SaveWeightsOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        WriteArchive(path, Meta(LibraryVersion, CreatedUtc, Epoch, Metrics, Spec, Preprocessing, trainerState: null), Weights, null, null);
+    }
+
+    private static JsonObject Meta(string libraryVersion, DateTimeOffset created, int epoch, IReadOnlyDictionary<string, double> metrics,
+        ModelSpec spec, PreprocessingOptions preprocessing, JsonObject? trainerState) => new()
+    {
+        ["format"] = FormatName,
+        ["formatVersion"] = FormatVersion,
+        ["libraryVersion"] = libraryVersion,
+        ["createdUtc"] = created.ToString("O"),
+        ["epoch"] = epoch,
+        ["metrics"] = new JsonObject(metrics.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(double.IsFinite(kv.Value) ? kv.Value : (double?)null)))),
+        ["spec"] = JsonNode.Parse(spec.ToJson()),
+        ["preprocessing"] = JsonSerializer.SerializeToNode(preprocessing),
+        ["trainerState"] = trainerState?.DeepClone(),
+    };
+
+    private static void WriteArchive(string path, JsonObject meta, byte[] weights, byte[]? optimizerBytes, byte[]? rngBytes) =>
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteEntry(zip, MetaEntry, System.Text.Encoding.UTF8.GetBytes(meta.ToJsonString(Json)));
-            WriteEntry(zip, WeightsEntry, weights.ToArray());
+            WriteEntry(zip, WeightsEntry, weights);
             if (optimizerBytes is not null) WriteEntry(zip, OptimizerEntry, optimizerBytes);
             if (rngBytes is not null) WriteEntry(zip, RngEntry, rngBytes);
         });
-    }
 
     private static void WriteEntry(ZipArchive zip, string name, byte[] content)
     {
@@ -178,30 +196,48 @@ public sealed class Checkpoint
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
+        using var file = File.OpenRead(path);
+        return Read(file, path, path);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint from a seekable <paramref name="stream"/> (an embedded resource, a blob download);
+    /// <paramref name="name"/> names it in error messages.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The content is truncated, corrupt, or not a GalaxyMorphology checkpoint; the message names it.</exception>
+    public static Checkpoint Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Read(stream, name, path: null);
+    }
+
+    private static Checkpoint Read(Stream stream, string name, string? path)
+    {
         TorchRuntime.EnsureLoaded();
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var meta = JsonNode.Parse(ReadEntry(zip, MetaEntry, path) ?? throw Missing(path, MetaEntry))!.AsObject();
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var meta = JsonNode.Parse(ReadEntry(zip, MetaEntry, name) ?? throw Missing(name, MetaEntry))!.AsObject();
             if ((string?)meta["format"] != FormatName)
-                throw new InvalidDataException($"'{path}' is not a GalaxyMorphology checkpoint (format '{meta["format"]}')");
+                throw new InvalidDataException($"'{name}' is not a GalaxyMorphology checkpoint (format '{meta["format"]}')");
             var version = (int?)meta["formatVersion"] ?? 0;
             if (version > FormatVersion)
-                throw new InvalidDataException($"checkpoint '{path}' has format version {version}; this library reads up to {FormatVersion}: upgrade GalaxyMorphology");
-            var spec = ModelSpec.FromJson(meta["spec"]?.ToJsonString() ?? throw Missing(path, "spec"));
-            var preprocessing = meta["preprocessing"].Deserialize<PreprocessingOptions>() ?? throw Missing(path, "preprocessing");
+                throw new InvalidDataException($"checkpoint '{name}' has format version {version}; this library reads up to {FormatVersion}: upgrade GalaxyMorphology");
+            var spec = ModelSpec.FromJson(meta["spec"]?.ToJsonString() ?? throw Missing(name, "spec"));
+            var preprocessing = meta["preprocessing"].Deserialize<PreprocessingOptions>() ?? throw Missing(name, "preprocessing");
             var metrics = new Dictionary<string, double>();
             if (meta["metrics"] is JsonObject m)
                 foreach (var (k, v) in m) metrics[k] = v is null ? double.NaN : v.GetValue<double>();
-            var weights = ReadEntry(zip, WeightsEntry, path) ?? throw Missing(path, WeightsEntry);
+            var weights = ReadEntry(zip, WeightsEntry, name) ?? throw Missing(name, WeightsEntry);
             return new Checkpoint(spec, preprocessing, (int?)meta["epoch"] ?? 0, metrics, weights,
-                ReadEntry(zip, OptimizerEntry, path), ReadEntry(zip, RngEntry, path), meta["trainerState"] as JsonObject,
+                ReadEntry(zip, OptimizerEntry, name), ReadEntry(zip, RngEntry, name), meta["trainerState"] as JsonObject,
                 (string?)meta["libraryVersion"] ?? "unknown", DateTimeOffset.TryParse((string?)meta["createdUtc"], out var created) ? created : default, path);
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or EndOfStreamException or IOException or NotSupportedException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
-            if (ex is InvalidDataException { InnerException: null } && ex.Message.Contains(path, StringComparison.Ordinal)) throw;
-            throw new InvalidDataException($"checkpoint '{path}' is truncated, corrupt or not a GalaxyMorphology checkpoint: {ex.Message}", ex);
+            if (ex is InvalidDataException { InnerException: null } && ex.Message.Contains(name, StringComparison.Ordinal)) throw;
+            throw new InvalidDataException($"checkpoint '{name}' is truncated, corrupt or not a GalaxyMorphology checkpoint: {ex.Message}", ex);
         }
     }
 

@@ -86,6 +86,14 @@ public sealed record TrainingRecipe
     public bool TestTimeAugmentation { get; init; }
 
     /// <summary>
+    /// Built-in weights (a <see cref="Training.PretrainedWeights"/> name) that a new run starts from instead of a random
+    /// initialisation; null for a random start. The recipe's model must be the one the weights were trained for (the
+    /// <see cref="Cpu"/> recipe's, unchanged: change its model, input size, head or members and set this to null). A
+    /// run given <see cref="TrainingRunOptions.InitialWeights"/> or resuming ignores it.
+    /// </summary>
+    public string? PretrainedWeights { get; init; }
+
+    /// <summary>
     /// The CPU recipe's network: four 3×3 'same' convolutions (32, 64, 128, 128 channels), each followed by BatchNorm,
     /// ReLU and a 2×2 max-pool, then Dense 256 with dropout 0.5 and 37 outputs (775k parameters at 64 px), with
     /// PyTorch's default initialisation (better than Keras's here), and predictions projected onto the decision tree's
@@ -115,7 +123,8 @@ public sealed record TrainingRecipe
     /// softer than Lanczos-3 and better here), pixels standardised
     /// with statistics of the training images, <see cref="AugmentationOptions.Mild"/> augmentation, Adam with cosine decay
     /// over a 15-minute budget, batch 32, 2% validation (small sets need every galaxy for training), <c>best.ckpt</c> taken
-    /// from the last quarter of the budget (<see cref="BestCheckpointFrom"/>), and 8-fold test-time augmentation. See
+    /// from the last quarter of the budget (<see cref="BestCheckpointFrom"/>), and 8-fold test-time augmentation, starting
+    /// from weights pre-trained on synthetic galaxies (<see cref="PretrainedWeights.CpuNetSynthetic"/>). See
     /// docs/results.md for what each part is worth.
     /// </summary>
     public static TrainingRecipe Cpu { get; } = new()
@@ -137,6 +146,7 @@ public sealed record TrainingRecipe
         BestCheckpointFrom = 0.75,
         Split = ValidationSplitKind.Random,
         TestTimeAugmentation = true,
+        PretrainedWeights = Training.PretrainedWeights.CpuNetSynthetic,
     };
 
 
@@ -205,6 +215,8 @@ public sealed record TrainingRecipe
         if (Epochs is null && TimeBudget is null) throw new ArgumentException("give epochs, a time budget, or both", nameof(Epochs));
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"the validation fraction must lie in (0, 1), got {ValidationFraction}", nameof(ValidationFraction));
         if (!(BestCheckpointFrom >= 0 && BestCheckpointFrom < 1)) throw new ArgumentException($"BestCheckpointFrom must lie in [0, 1), got {BestCheckpointFrom}", nameof(BestCheckpointFrom));
+        if (PretrainedWeights is not null && !Training.PretrainedWeights.Names.Contains(PretrainedWeights))
+            throw new ArgumentException($"no pretrained weights called '{PretrainedWeights}'; available: {string.Join(", ", Training.PretrainedWeights.Names)} (or null for a random start)", nameof(PretrainedWeights));
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be positive, got {LearningRate}", nameof(LearningRate));
     }
 }

@@ -83,7 +83,17 @@ public static class TrainingRun
         if (options.ResumeFrom is not null && options.InitialWeights is not null)
             throw new ArgumentException("give either ResumeFrom (continue a run) or InitialWeights (start a new run from weights), not both", nameof(options));
         var resume = options.ResumeFrom is null ? null : Checkpoint.Read(options.ResumeFrom);
-        var initial = options.InitialWeights is null ? null : Checkpoint.Read(options.InitialWeights);
+        var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights)
+            : resume is null && recipe.PretrainedWeights is { } pretrained ? PretrainedWeights.Load(pretrained)
+            : null;
+        if (initial is not null && options.InitialWeights is null)
+        {
+            // Checked before any data is read: the built-in weights fit only the model they were trained for.
+            var differences = Checkpoint.SpecDifferences(initial.Spec, recipe.CreateModelBuilder().Spec);
+            if (differences.Count > 0)
+                throw new ArgumentException($"recipe '{recipe.Name}' starts from the pretrained weights '{recipe.PretrainedWeights}', made for another model " +
+                    $"({string.Join("; ", differences)}): set PretrainedWeights to null (galaxy train: --init-weights none) to start from random weights", nameof(recipe));
+        }
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
@@ -106,7 +116,12 @@ public static class TrainingRun
         WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, dataFolder, train.Count, validation.Count);
 
         using var model = resume is null ? recipe.CreateModelBuilder().Build() : resume.BuildModel();
-        initial?.LoadWeightsInto(model);
+        if (initial is not null)
+        {
+            initial.LoadWeightsInto(model);
+            logger.LogInformation("starting from {Weights}", options.InitialWeights is null
+                ? $"the pretrained weights '{recipe.PretrainedWeights}' (trained on synthetic galaxies)" : $"the weights of {options.InitialWeights}");
+        }
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
             .WithBatchSize(recipe.BatchSize)
@@ -173,6 +188,7 @@ public static class TrainingRun
             ["testTimeAugmentation"] = recipe.TestTimeAugmentation,
             ["resumedFrom"] = options.ResumeFrom,
             ["initialWeights"] = options.InitialWeights,
+            ["pretrainedWeights"] = options.InitialWeights is null && options.ResumeFrom is null ? recipe.PretrainedWeights : null,
         };
         AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

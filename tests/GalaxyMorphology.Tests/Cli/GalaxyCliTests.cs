@@ -83,6 +83,38 @@ public sealed class GalaxyCliTests
     }
 
     [Fact]
+    public void The_cpu_presets_pretrained_start_gives_way_to_a_changed_model_and_to_init_weights_none()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        Run("synth", "--out", data, "--count", "16", "--seed", "4").Code.Should().Be(0);
+        string? Pretrained(string run) => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "recipe.json")))!["pretrainedWeights"]?.GetValue<string>();
+
+        var resized = Run("train", "--data", data, "--out", temp.File("resized"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--size", "32", "--no-report");
+        resized.Code.Should().Be(0, resized.Err);
+        resized.Out.Should().Contain("starting from random weights");
+        Pretrained(temp.File("resized")).Should().BeNull();
+
+        var none = Run("train", "--data", data, "--out", temp.File("none"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--init-weights", "none", "--no-report");
+        none.Code.Should().Be(0, none.Err);
+        Pretrained(temp.File("none")).Should().BeNull();
+
+        var preset = Run("train", "--data", data, "--out", temp.File("preset"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--no-report");
+        preset.Code.Should().Be(0, preset.Err);
+        Pretrained(temp.File("preset")).Should().Be("cpunet-synthetic");
+
+        var last = Path.Combine(temp.File("preset"), "last.ckpt");
+        var export = Run("export", "--model", last, "--out", temp.File("weights.ckpt"), "--json");
+        export.Code.Should().Be(0, export.Err);
+        var x = LastJson(export.Out);
+        x.Select(p => p.Key).Should().BeEquivalentTo("out", "bytes");
+        x["bytes"]!.GetValue<long>().Should().Be(new FileInfo(temp.File("weights.ckpt")).Length).And.BeLessThan(new FileInfo(last).Length / 2);
+        var evaluate = Run("evaluate", "--model", temp.File("weights.ckpt"), "--data", data);
+        evaluate.Code.Should().Be(0, evaluate.Err);
+        Run("export", "--model", temp.File("missing.ckpt"), "--out", temp.File("w2.ckpt")).Code.Should().Be(2);
+    }
+
+    [Fact]
     public void Synth_train_evaluate_predict_work_end_to_end_with_json_contracts()
     {
         using var temp = new TestModels.TempFolder();

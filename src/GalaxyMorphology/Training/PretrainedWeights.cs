@@ -1,0 +1,35 @@
+using GalaxyMorphology.Persistence;
+
+namespace GalaxyMorphology.Training;
+
+/// <summary>
+/// Weights that ship inside the package as starting points for training, as torchvision and Keras ship ImageNet weights.
+/// <see cref="CpuNetSynthetic"/> is <see cref="TrainingRecipe.CpuNet"/> trained on our own synthetic galaxies (never on
+/// Kaggle images); the <see cref="TrainingRecipe.Cpu"/> recipe starts from it (<see cref="TrainingRecipe.PretrainedWeights"/>).
+/// <c>eng/pretrain-weights.sh</c> regenerates the file.
+/// </summary>
+public static class PretrainedWeights
+{
+    /// <summary>
+    /// <see cref="TrainingRecipe.CpuNet"/> (64 px input, sigmoid head) after 16 epochs of the <c>cpu</c> recipe on 6,000
+    /// synthetic galaxies (<c>galaxy synth --count 6000 --seed 11</c>, training seed 0). Fine-tuning from it beats a
+    /// random start on real galaxies (docs/results.md).
+    /// </summary>
+    public const string CpuNetSynthetic = "cpunet-synthetic";
+
+    /// <summary>The names of the weights in this package.</summary>
+    public static IReadOnlyList<string> Names { get; } = [CpuNetSynthetic];
+
+    /// <summary>Reads the weights called <paramref name="name"/> (a weights-only <see cref="Checkpoint"/>).</summary>
+    /// <exception cref="ArgumentException">No weights of that name ship with the package.</exception>
+    public static Checkpoint Load(string name)
+    {
+        if (!Names.Contains(name)) throw new ArgumentException($"no pretrained weights called '{name}'; available: {string.Join(", ", Names)}", nameof(name));
+        var resource = ResourceName(name);
+        using var stream = typeof(PretrainedWeights).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"the package lacks its embedded resource '{resource}': the build is broken");
+        return Checkpoint.Read(stream, $"pretrained weights '{name}'");
+    }
+
+    internal static string ResourceName(string name) => $"GalaxyMorphology.Pretrained.{name}.ckpt";
+}
