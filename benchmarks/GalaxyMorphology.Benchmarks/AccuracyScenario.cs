@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -81,7 +81,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         {
             // --pretrain DIR (--pretrain-minutes M | --pretrain-epochs N): train first on another Kaggle-layout folder
             // (synthetic galaxies), then start the real run from those weights with a fresh optimizer and schedule.
-            string? initial = null;
+            string? initial = args.Get("init-weights"); // a checkpoint to start from (e.g. weights pre-trained elsewhere)
             if (pretrain is not null)
             {
                 var pretrainRecipe = recipe with
@@ -97,7 +97,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
                 ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
-                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };

@@ -159,7 +159,9 @@ internal sealed class TrainCommand : ICliCommand
         }
 
         context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
-                    + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}");
+                    + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}"
+                    + (resume is not null ? ", resuming" : initialWeights is not null ? $", starting from {initialWeights}"
+                        : recipe.PretrainedWeights is { } pretrained ? $", starting from the pretrained weights '{pretrained}'" : ", starting from random weights"));
         var options = new TrainingRunOptions
         {
             Seed = args.Int("seed", 0),

@@ -211,6 +211,7 @@ public sealed class GalaxyDataLoader : IDisposable
 
         private void Work()
         {
+            Platform.ThreadNiceness.TryLowerCurrentThread(loader.options.WorkerNiceness);
             try
             {
                 while (true)

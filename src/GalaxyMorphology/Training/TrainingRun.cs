@@ -115,6 +115,8 @@ public static class TrainingRun
         var csv = Path.Combine(runFolder, HistoryFileName);
         WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, dataFolder, train.Count, validation.Count);
 
+        // The seed decides the random initial weights too (the trainer reseeds for dropout when it starts).
+        if (resume is null) TorchSharp.torch.manual_seed(options.Seed);
         using var model = resume is null ? recipe.CreateModelBuilder().Build() : resume.BuildModel();
         if (initial is not null)
         {

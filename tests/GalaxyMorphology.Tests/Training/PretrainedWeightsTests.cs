@@ -72,6 +72,25 @@ public class PretrainedWeightsTests
     }
 
     [Fact]
+    public void The_cpu_recipe_gives_identical_weights_for_a_seed_and_different_ones_for_another_seed()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        SyntheticKaggleWriter.Write(data, new SyntheticWriterOptions { Count = 72, Seed = 6 });
+        // Epochs, not minutes: a time budget makes the schedule follow the clock.
+        var recipe = TrainingRecipe.Cpu with { Epochs = 2, TimeBudget = null, BatchSize = 16, ValidationFraction = 0.1, PretrainedWeights = null };
+        byte[] Weights(string run, int seed)
+        {
+            var result = TrainingRun.Run(recipe, data, temp.File(run), new TrainingRunOptions { Seed = seed });
+            using var model = GalaxyModel.Load(result.LastCheckpoint!);
+            return [.. model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).SelectMany(BitConverter.GetBytes)];
+        }
+        var first = Weights("a", seed: 3);
+        Weights("b", seed: 3).Should().Equal(first, "the same seed must give bit-identical weights");
+        Weights("c", seed: 4).Should().NotEqual(first);
+    }
+
+    [Fact]
     public void A_weights_only_copy_is_smaller_cannot_resume_and_holds_the_same_weights()
     {
         using var temp = new TestModels.TempFolder();
