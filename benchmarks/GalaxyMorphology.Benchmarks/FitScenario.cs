@@ -26,7 +26,6 @@ public sealed class FitScenario : IBenchmarkScenario
         var threads = args.Threads ?? Environment.ProcessorCount;
         var count = args.GetInt("images") ?? 512;
         var epochs = args.GetInt("epochs") ?? 3;
-        var niceness = args.GetInt("worker-nice") ?? new TrainerOptions().WorkerNiceness; // the loader workers' nice value (0: the process's)
         set_num_threads(threads);
         var preprocessing = BenchmarkArgs.PreprocessingFor(size);
 
@@ -76,7 +75,7 @@ public sealed class FitScenario : IBenchmarkScenario
             using var model = TrainingRecipe.ModelFor(variant).WithInputSize(size).Build();
             var rss = new RssPerEpoch { Trace = args.Get("trace-memory") is "1" or "true" };
             using var trainer = Trainer.For(model).WithBatchSize(batch).WithEpochs(epochs).WithSeed(1).WithThreads(threads)
-                .WithWorkers(Environment.ProcessorCount, 4).WithWorkerNiceness(niceness).WithPreprocessing(preprocessing).WithCallbacks(rss).Build();
+                .WithWorkers(Environment.ProcessorCount, 4).WithPreprocessing(preprocessing).WithCallbacks(rss).Build();
             var history = trainer.Fit(dataset);
             var peakRss = BenchmarkArgs.PeakRssMb(); // before the second step-only timing allocates anything
             stepTimes.AddRange(StepOnlyTimes(variant, size, batch));
@@ -87,7 +86,7 @@ public sealed class FitScenario : IBenchmarkScenario
             BenchmarkArgs.Emit(new JsonObject
             {
                 ["scenario"] = Name, ["dataset"] = label, ["images"] = dataset.Count, ["variant"] = variant, ["batch"] = batch, ["size"] = size,
-                ["threads"] = threads, ["workerNiceness"] = niceness, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
+                ["threads"] = threads, ["imagesPerSecond"] = Math.Round(images / seconds, 1), ["msPerStep"] = Math.Round(stepMs, 1),
                 ["fitToStepRatio"] = Math.Round(images / seconds / stepImagesPerSecond, 3),
                 // The share of the fit's time the training thread waited for the loader: what the loader costs, measured
                 // inside the one run (independent of the machine's drift between the fit and the step-only timing).

@@ -211,7 +211,6 @@ public sealed class GalaxyDataLoader : IDisposable
 
         private void Work()
         {
-            Platform.ThreadNiceness.TryLowerCurrentThread(loader.options.WorkerNiceness);
             try
             {
                 while (true)

@@ -21,13 +21,6 @@ public sealed record GalaxyDataLoaderOptions
     /// </summary>
     public int WorkerThreads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>
-    /// The nice value (0..19) of the worker threads on Linux: 10 by default, so that they use the CPU the training
-    /// threads leave idle instead of pre-empting them (libtorch's threads wait for each other at every parallel
-    /// region, so a pre-empted one stalls all). 0 leaves the workers at the process's priority; ignored elsewhere.
-    /// </summary>
-    public int WorkerNiceness { get; init; } = 10;
-
     /// <summary>Batches prepared ahead of the training thread; bounds the loader's memory.</summary>
     public int PrefetchBatches { get; init; } = 3;
 
@@ -41,7 +34,6 @@ public sealed record GalaxyDataLoaderOptions
     {
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}", nameof(BatchSize));
         if (WorkerThreads < 0) throw new ArgumentException($"WorkerThreads must be 0 or more, got {WorkerThreads}", nameof(WorkerThreads));
-        if (WorkerNiceness is < 0 or > 19) throw new ArgumentException($"WorkerNiceness must be between 0 and 19, got {WorkerNiceness}", nameof(WorkerNiceness));
         if (PrefetchBatches < 1) throw new ArgumentException($"PrefetchBatches must be at least 1, got {PrefetchBatches}", nameof(PrefetchBatches));
     }
 }

@@ -92,7 +92,7 @@ public sealed class Trainer : IDisposable
         {
             BatchSize = Options.BatchSize, Shuffle = true, Seed = Options.Seed, DropLast = train.Count > Options.BatchSize,
             WorkerThreads = Options.WorkerThreads, PrefetchBatches = Options.PrefetchBatches, Augmentation = Options.Augmentation,
-            CacheInMemory = Options.CacheInMemory, WorkerNiceness = Options.WorkerNiceness,
+            CacheInMemory = Options.CacheInMemory,
         });
         using var validationLoader = validation is null ? null : ValidationLoader(validation);
         if (plannedEpochs == 0 || Options.Epochs is not null) plannedEpochs = Options.Epochs ?? int.MaxValue;
@@ -123,7 +123,7 @@ public sealed class Trainer : IDisposable
 
     private GalaxyDataLoader ValidationLoader(IGalaxyDataset dataset) => new(dataset, new GalaxyDataLoaderOptions
     {
-        BatchSize = Options.BatchSize, Shuffle = false, WorkerThreads = Options.WorkerThreads, PrefetchBatches = Options.PrefetchBatches, WorkerNiceness = Options.WorkerNiceness,
+        BatchSize = Options.BatchSize, Shuffle = false, WorkerThreads = Options.WorkerThreads, PrefetchBatches = Options.PrefetchBatches,
         CacheInMemory = Options.CacheInMemory,
     });
 

@@ -64,9 +64,6 @@ public sealed class TrainerBuilder
     /// <summary>Loader worker threads and prefetch depth.</summary>
     public TrainerBuilder WithWorkers(int workerThreads, int prefetchBatches = 3) => Set(o => o with { WorkerThreads = workerThreads, PrefetchBatches = prefetchBatches });
 
-    /// <summary>The loader workers' nice value on Linux: 10 by default (they use idle CPU only), 0 for the process's priority.</summary>
-    public TrainerBuilder WithWorkerNiceness(int niceness) => Set(o => o with { WorkerNiceness = niceness });
-
     /// <summary>Keep decoded images in memory after the first epoch.</summary>
     public TrainerBuilder WithInMemoryCache(bool enabled = true) => Set(o => o with { CacheInMemory = enabled });
 

@@ -58,8 +58,6 @@ public sealed record TrainerOptions
     public int? Threads { get; init; }
     /// <summary>Loader worker threads for decoding and augmentation.</summary>
     public int WorkerThreads { get; init; } = Math.Max(1, Environment.ProcessorCount);
-    /// <summary>The loader workers' nice value on Linux (see <see cref="Data.GalaxyDataLoaderOptions.WorkerNiceness"/>).</summary>
-    public int WorkerNiceness { get; init; } = 10;
     /// <summary>Batches prepared ahead by the loader.</summary>
     public int PrefetchBatches { get; init; } = 3;
     /// <summary>Keep decoded images in memory after the first epoch (small sets).</summary>
@@ -92,7 +90,6 @@ public sealed record TrainerOptions
         Check(Epochs is not null || TimeBudget is not null, nameof(Epochs), "neither", "or a time budget must be set");
         Check(Threads is null or >= 1, nameof(Threads), Threads, "must be at least 1");
         Check(WorkerThreads >= 0, nameof(WorkerThreads), WorkerThreads, "must be 0 or more");
-        Check(WorkerNiceness is >= 0 and <= 19, nameof(WorkerNiceness), WorkerNiceness, "must be between 0 and 19");
         Check(PrefetchBatches >= 1, nameof(PrefetchBatches), PrefetchBatches, "must be at least 1");
         Check(GradientClipNorm is null or > 0, nameof(GradientClipNorm), GradientClipNorm, "must be positive");
         Schedule.Validate();

@@ -1,4 +1,3 @@
-using GalaxyMorphology.Tests.Support;
 using GalaxyMorphology.Data;
 using static TorchSharp.torch;
 
@@ -134,36 +133,6 @@ public class GalaxyDataLoaderTests
         public void Apply(Span<float> chw, ImageShape shape, Random random)
         {
             for (var i = 0; i < chw.Length; i++) chw[i] += (float)random.NextDouble();
-        }
-    }
-
-    [Theory]
-    [InlineData(10)]
-    [InlineData(0)]
-    public void Workers_run_at_the_configured_nice_value_on_Linux(int niceness)
-    {
-        if (!OperatingSystem.IsLinux()) return; // thread nice values are a Linux notion
-        var main = GalaxyMorphology.Platform.ThreadNiceness.CurrentThread();
-        main.Should().NotBeNull();
-        var seen = new System.Collections.Concurrent.ConcurrentBag<int?>();
-        var dataset = new Observing(TestModels.Learnable(8, seed: 1), () => seen.Add(GalaxyMorphology.Platform.ThreadNiceness.CurrentThread()));
-        using var loader = new GalaxyDataLoader(dataset, new GalaxyDataLoaderOptions { BatchSize = 4, WorkerThreads = 2, WorkerNiceness = niceness });
-        foreach (var batch in loader.Epoch(0)) batch.Dispose();
-        seen.Should().HaveCount(8).And.OnlyContain(n => n == Math.Max(main!.Value, niceness));
-        GalaxyMorphology.Platform.ThreadNiceness.CurrentThread().Should().Be(main, "the training thread keeps its priority");
-        ((Action)(() => new GalaxyDataLoader(dataset, new GalaxyDataLoaderOptions { WorkerNiceness = 20 }))).Should().Throw<ArgumentException>().WithMessage("*WorkerNiceness*20*");
-    }
-
-    private sealed class Observing(IGalaxyDataset inner, Action onGet) : IGalaxyDataset
-    {
-        public int Count => inner.Count;
-        public IReadOnlyList<long> Ids => inner.Ids;
-        public IReadOnlyList<string> TargetColumns => inner.TargetColumns;
-        public ImageShape Shape => inner.Shape;
-        public GalaxySample Get(int index)
-        {
-            onGet();
-            return inner.Get(index);
         }
     }
 
