@@ -16,7 +16,7 @@ run $bench loader --data "$data" --threads 2
 for v in vanilla batchnorm; do for b in 32 64; do run $bench step --variant $v --batch $b --threads 2; done; done
 for b in 32 64; do run $bench step --variant compact --batch $b --threads 2; done
 # one folder per process: a second fit in the same process would start from the first one's heap
-for f in 1x 10x; do run $bench fit --data "$data" --variant batchnorm --size 224 --batch 32 --images 256 --threads 2 --folders $f; done
+for f in 1x 10x; do run $bench fit --data "$data" --variant batchnorm --size 224 --batch 32 --images 512 --threads 2 --folders $f; done
 run $bench predict --data "$data" --variant compact --threads 2
 
 if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import torch, PIL, numpy" 2>/dev/null; then
