@@ -68,7 +68,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         // The cpu recipe starts from the shipped pretrained weights; --pretrained none starts from random weights, and a
         // changed model (which the weights do not fit) does too.
         if (args.Get("pretrained") is "none"
-            || (recipe.PretrainedWeights is { } shipped && Persistence.Checkpoint.SpecDifferences(PretrainedWeights.Load(shipped).Spec, recipe.CreateModelBuilder().Spec).Count > 0))
+            || (recipe.PretrainedWeights is { } shipped && PretrainedWeights.SpecDifferences(shipped, recipe.CreateModelBuilder().Spec).Count > 0))
             recipe = recipe with { PretrainedWeights = null };
         var seed = args.GetInt("seed") ?? 0;
         var pretrain = args.Get("pretrain");

@@ -142,17 +142,21 @@ internal sealed class TrainCommand : ICliCommand
             resume = Path.Combine(run, TrainingRun.LastFileName);
             if (!File.Exists(resume)) throw new UsageException($"--resume: no {TrainingRun.LastFileName} in '{run}'");
         }
-        // The cpu preset starts from weights pre-trained on synthetic galaxies; they fit only its own model, so changing
-        // the model, size, head or members starts from random weights, as does --init-weights none.
-        var modelChanged = args.Get("variant") is not null || args.Get("head") is not null || args.Get("size") is not null || args.Get("members") is not null;
+        // The cpu preset starts from weights pre-trained on synthetic galaxies; they fit only its own model, so a changed
+        // model (--variant, --size, --head, --members) starts from random weights, as does --init-weights none. A
+        // checkpoint given with --init-weights takes their place (TrainingRun ignores them then).
         var initialWeights = args.Get("init-weights");
-        if (recipe.PretrainedWeights is not null && (modelChanged || initialWeights is not null))
+        if (string.Equals(initialWeights, "none", StringComparison.OrdinalIgnoreCase))
         {
-            if (initialWeights is null) context.Say($"the model differs from the '{recipe.Name}' preset's: starting from random weights, not the pretrained '{recipe.PretrainedWeights}'");
+            initialWeights = null;
             recipe = recipe with { PretrainedWeights = null };
         }
-        if (string.Equals(initialWeights, "none", StringComparison.OrdinalIgnoreCase)) initialWeights = null;
-        else if (initialWeights is not null)
+        else if (initialWeights is null && resume is null && recipe.PretrainedWeights is { } weights && PretrainedWeights.SpecDifferences(weights, recipe.CreateModelBuilder().Spec).Count > 0)
+        {
+            context.Say($"the model differs from the '{recipe.Name}' preset's: starting from random weights, not the pretrained '{weights}'");
+            recipe = recipe with { PretrainedWeights = null };
+        }
+        if (initialWeights is not null)
         {
             if (resume is not null) throw new UsageException("--init-weights starts a new run from weights and --resume continues one: give one of them");
             if (!File.Exists(initialWeights)) throw new UsageException($"--init-weights: no checkpoint at '{initialWeights}'");

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using GalaxyMorphology.Models;
 using GalaxyMorphology.Persistence;
 
 namespace GalaxyMorphology.Training;
@@ -20,11 +22,39 @@ public static class PretrainedWeights
     /// <summary>The names of the weights in this package.</summary>
     public static IReadOnlyList<string> Names { get; } = [CpuNetSynthetic];
 
-    /// <summary>Reads the weights called <paramref name="name"/> (a weights-only <see cref="Checkpoint"/>).</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<Checkpoint>> Loaded = new();
+
+    /// <summary>
+    /// The weights called <paramref name="name"/> (a weights-only <see cref="Checkpoint"/>), read from the package once
+    /// per process; the checkpoint is immutable, so callers share it.
+    /// </summary>
     /// <exception cref="ArgumentException">No weights of that name ship with the package.</exception>
     public static Checkpoint Load(string name)
     {
-        if (!Names.Contains(name)) throw new ArgumentException($"no pretrained weights called '{name}'; available: {string.Join(", ", Names)}", nameof(name));
+        EnsureKnown(name, nameof(name));
+        return Loaded.GetOrAdd(name, n => new Lazy<Checkpoint>(() => Read(n))).Value;
+    }
+
+    /// <summary>
+    /// How <paramref name="model"/> differs from the model the weights called <paramref name="name"/> were trained for,
+    /// as "field: a ≠ b" lines (see <see cref="Checkpoint.SpecDifferences"/>); empty when they fit it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No weights of that name ship with the package.</exception>
+    public static IReadOnlyList<string> SpecDifferences(string name, ModelSpec model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Checkpoint.SpecDifferences(Load(name).Spec, model);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> (for <paramref name="parameter"/>) unless weights called <paramref name="name"/> ship.</summary>
+    internal static void EnsureKnown(string? name, string parameter)
+    {
+        if (name is null || !Names.Contains(name))
+            throw new ArgumentException($"no pretrained weights called '{name}'; available: {string.Join(", ", Names)}", parameter);
+    }
+
+    private static Checkpoint Read(string name)
+    {
         var resource = ResourceName(name);
         using var stream = typeof(PretrainedWeights).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"the package lacks its embedded resource '{resource}': the build is broken");

@@ -215,8 +215,7 @@ public sealed record TrainingRecipe
         if (Epochs is null && TimeBudget is null) throw new ArgumentException("give epochs, a time budget, or both", nameof(Epochs));
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"the validation fraction must lie in (0, 1), got {ValidationFraction}", nameof(ValidationFraction));
         if (!(BestCheckpointFrom >= 0 && BestCheckpointFrom < 1)) throw new ArgumentException($"BestCheckpointFrom must lie in [0, 1), got {BestCheckpointFrom}", nameof(BestCheckpointFrom));
-        if (PretrainedWeights is not null && !Training.PretrainedWeights.Names.Contains(PretrainedWeights))
-            throw new ArgumentException($"no pretrained weights called '{PretrainedWeights}'; available: {string.Join(", ", Training.PretrainedWeights.Names)} (or null for a random start)", nameof(PretrainedWeights));
+        if (PretrainedWeights is not null) Training.PretrainedWeights.EnsureKnown(PretrainedWeights, nameof(PretrainedWeights));
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be positive, got {LearningRate}", nameof(LearningRate));
     }
 }

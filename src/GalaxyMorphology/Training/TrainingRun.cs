@@ -83,17 +83,19 @@ public static class TrainingRun
         if (options.ResumeFrom is not null && options.InitialWeights is not null)
             throw new ArgumentException("give either ResumeFrom (continue a run) or InitialWeights (start a new run from weights), not both", nameof(options));
         var resume = options.ResumeFrom is null ? null : Checkpoint.Read(options.ResumeFrom);
-        var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights)
-            : resume is null && recipe.PretrainedWeights is { } pretrained ? PretrainedWeights.Load(pretrained)
-            : null;
-        if (initial is not null && options.InitialWeights is null)
+        // The recipe's built-in weights start a new run unless a checkpoint's weights are given.
+        var pretrained = resume is null && options.InitialWeights is null ? recipe.PretrainedWeights : null;
+        if (pretrained is not null)
         {
             // Checked before any data is read: the built-in weights fit only the model they were trained for.
-            var differences = Checkpoint.SpecDifferences(initial.Spec, recipe.CreateModelBuilder().Spec);
+            var differences = PretrainedWeights.SpecDifferences(pretrained, recipe.CreateModelBuilder().Spec);
             if (differences.Count > 0)
-                throw new ArgumentException($"recipe '{recipe.Name}' starts from the pretrained weights '{recipe.PretrainedWeights}', made for another model " +
+                throw new ArgumentException($"recipe '{recipe.Name}' starts from the pretrained weights '{pretrained}', made for another model " +
                     $"({string.Join("; ", differences)}): set PretrainedWeights to null (galaxy train: --init-weights none) to start from random weights", nameof(recipe));
         }
+        var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights)
+            : pretrained is not null ? PretrainedWeights.Load(pretrained)
+            : null;
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
@@ -113,7 +115,7 @@ public static class TrainingRun
         var best = Path.Combine(runFolder, BestFileName);
         var last = Path.Combine(runFolder, LastFileName);
         var csv = Path.Combine(runFolder, HistoryFileName);
-        WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, dataFolder, train.Count, validation.Count);
+        WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, pretrained, dataFolder, train.Count, validation.Count);
 
         // The seed decides the random initial weights too (the trainer reseeds for dropout when it starts).
         if (resume is null) TorchSharp.torch.manual_seed(options.Seed);
@@ -121,8 +123,8 @@ public static class TrainingRun
         if (initial is not null)
         {
             initial.LoadWeightsInto(model);
-            logger.LogInformation("starting from {Weights}", options.InitialWeights is null
-                ? $"the pretrained weights '{recipe.PretrainedWeights}' (trained on synthetic galaxies)" : $"the weights of {options.InitialWeights}");
+            logger.LogInformation("starting from {Weights}", pretrained is not null
+                ? $"the pretrained weights '{pretrained}' (trained on synthetic galaxies)" : $"the weights of {options.InitialWeights}");
         }
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
@@ -164,7 +166,7 @@ public static class TrainingRun
             : DatasetSplit.Random(dataset, recipe.ValidationFraction, seed);
 
     private static void WriteRecipe(string path, TrainingRecipe recipe, PreprocessingOptions preprocessing, TrainingRunOptions options,
-        string dataFolder, int trainCount, int validationCount)
+        string? pretrained, string dataFolder, int trainCount, int validationCount)
     {
         var json = new JsonObject
         {
@@ -190,7 +192,7 @@ public static class TrainingRun
             ["testTimeAugmentation"] = recipe.TestTimeAugmentation,
             ["resumedFrom"] = options.ResumeFrom,
             ["initialWeights"] = options.InitialWeights,
-            ["pretrainedWeights"] = options.InitialWeights is null && options.ResumeFrom is null ? recipe.PretrainedWeights : null,
+            ["pretrainedWeights"] = pretrained,
         };
         AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

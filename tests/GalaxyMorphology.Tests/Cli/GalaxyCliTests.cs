@@ -95,6 +95,10 @@ public sealed class GalaxyCliTests
         resized.Out.Should().Contain("starting from random weights");
         Pretrained(temp.File("resized")).Should().BeNull();
 
+        var sameSize = Run("train", "--data", data, "--out", temp.File("same-size"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--size", "64", "--no-report");
+        sameSize.Code.Should().Be(0, sameSize.Err);
+        Pretrained(temp.File("same-size")).Should().Be("cpunet-synthetic", "--size 64 is the preset's own size, which the weights fit");
+
         var none = Run("train", "--data", data, "--out", temp.File("none"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--init-weights", "none", "--no-report");
         none.Code.Should().Be(0, none.Err);
         Pretrained(temp.File("none")).Should().BeNull();

@@ -16,6 +16,10 @@ public class PretrainedWeightsTests
     {
         var weights = PretrainedWeights.Load(PretrainedWeights.CpuNetSynthetic);
         Checkpoint.SpecDifferences(weights.Spec, TrainingRecipe.Cpu.CreateModelBuilder().Spec).Should().BeEmpty();
+        PretrainedWeights.SpecDifferences(PretrainedWeights.CpuNetSynthetic, TrainingRecipe.Cpu.CreateModelBuilder().Spec).Should().BeEmpty();
+        PretrainedWeights.SpecDifferences(PretrainedWeights.CpuNetSynthetic, TrainingRecipe.Cpu.CreateModelBuilder().WithInputSize(48).Spec)
+            .Should().ContainSingle().Which.Should().StartWith("inputSize");
+        PretrainedWeights.Load(PretrainedWeights.CpuNetSynthetic).Should().BeSameAs(weights, "the package's weights are read once");
         weights.CanResume.Should().BeFalse("they ship without optimizer state");
         weights.Path.Should().BeNull();
 
