@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --views 0|4|8 --view-size S --view-pooling concatenate|mean --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -43,6 +43,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             }
             Model(s => s with { Features = features });
         }
+        if (args.GetInt("views") is int views) Model(s => s with { Views = views, ViewSize = views > 0 ? args.GetInt("view-size") ?? s.ViewSize : 0, ViewPooling = views > 0 && args.Get("view-pooling") is { } p ? Enum.Parse<ViewPooling>(p, ignoreCase: true) : s.ViewPooling });
         if (Number("dropout") is double dropout) Model(s => s with { Dropout = dropout });
         if (args.GetInt("hidden") is int hidden) Model(s => s with { HiddenUnits = [hidden] });
         if (args.Get("projection") is "off") Model(s => s with { ProjectOntoTree = false });
@@ -96,7 +97,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             var output = new JsonObject
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
-                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
                 ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),

@@ -1,4 +1,5 @@
 using GalaxyMorphology.Data;
+using GalaxyMorphology.Models;
 using GalaxyMorphology.Taxonomy;
 using GalaxyMorphology.Training;
 using static TorchSharp.torch;
@@ -30,8 +31,12 @@ internal static class Evaluator
         return results;
     }
 
-    public static Tensor Forward(nn.Module<Tensor, Tensor> model, Tensor images, bool tta) =>
-        tta ? TestTimeAugmentation.Predict(model.forward, images) : model.forward(images);
+    public static Tensor Forward(nn.Module<Tensor, Tensor> model, Tensor images, bool tta)
+    {
+        if (!tta) return model.forward(images);
+        var (turns, mirrors) = model is GalaxyNet net ? TestTimeAugmentation.DistinctViews(net.Spec) : (4, 2);
+        return TestTimeAugmentation.Predict(model.forward, images, turns, mirrors);
+    }
 
     private static void Run(nn.Module<Tensor, Tensor> model, Device device, IGalaxyDataset dataset, int batchSize, int workers, bool tta,
         CancellationToken cancellationToken, IProgress<PredictionProgress>? progress, Action<GalaxyBatch, Tensor> consume)

@@ -116,7 +116,9 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
             var c = counts[owner];
             counts[owner] = (c.trainable, c.frozen + buffer.numel());
         }
-        var layers = plan.Select(l => new LayerSummary(l.FullName, l.Kind, [batchSize, .. l.OutputShape], counts[l.FullName].trainable + counts[l.FullName].frozen)).ToList();
+        // With rotated views the features see Views images per galaxy.
+        long Batch(PlannedLayer l) => Spec.Views > 0 && batchSize > 0 && l.Section == ModelPlan.Features ? batchSize * Spec.Views : batchSize;
+        var layers = plan.Select(l => new LayerSummary(l.FullName, l.Kind, [Batch(l), .. l.OutputShape], counts[l.FullName].trainable + counts[l.FullName].frozen)).ToList();
         return new ModelSummary(Spec.Variant, layers, counts.Values.Sum(c => c.trainable), counts.Values.Sum(c => c.frozen), [batchSize, .. plan[^1].OutputShape]);
     }
 

@@ -128,6 +128,21 @@ public sealed class ModelBuilder
         return Set(spec with { Initialization = initialization });
     }
 
+    /// <summary>
+    /// Runs the convolutions on rotated corner views of the image (see <see cref="ModelSpec.Views"/>); 0 turns them off.
+    /// </summary>
+    /// <param name="views">0, 4 or 8.</param>
+    /// <param name="size">The side of each view, between 1 and the input size (ignored when <paramref name="views"/> is 0).</param>
+    /// <param name="pooling">How the views' features are joined.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The count is not 0, 4 or 8, the size is below 1, or the pooling is unknown.</exception>
+    public ModelBuilder WithRotatedViews(int views, int size, ViewPooling pooling = ViewPooling.Concatenate)
+    {
+        if (views is not (0 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(views), views, "rotated views must be 0 (off), 4 or 8");
+        if (views > 0) ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown view pooling");
+        return Set(spec with { Views = views, ViewSize = views > 0 ? size : 0, ViewPooling = pooling });
+    }
+
     /// <summary>Makes the model an ensemble of <paramref name="count"/> independent copies (see <see cref="ModelSpec.Members"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The count is not between 1 and 32.</exception>
     public ModelBuilder WithMembers(int count)

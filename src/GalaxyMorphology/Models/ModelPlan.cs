@@ -28,6 +28,12 @@ internal static class ModelPlan
 
         var layers = new List<PlannedLayer>();
         long channels = spec.InputChannels, size = spec.InputSize;
+        if (spec.Views > 0)
+        {
+            int views = spec.Views, viewSize = spec.ViewSize;
+            size = viewSize;
+            layers.Add(new(Features, "views", "RotatedViews", [channels, size, size], () => new RotatedViews(views, viewSize)));
+        }
         int conv = 0, pool = 0;
         foreach (var row in spec.Features)
         {
@@ -70,7 +76,16 @@ internal static class ModelPlan
         if (conv == 0) throw new ArgumentException($"model spec '{spec.Variant}' has no convolution in its layer table", nameof(spec));
 
         long features = channels * size * size;
-        layers.Add(new(Classifier, "flatten", "Flatten", [features], () => nn.Flatten()));
+        if (spec.Views > 0)
+        {
+            var (views, pooling) = (spec.Views, spec.ViewPooling);
+            if (pooling == ViewPooling.Concatenate) features *= views;
+            layers.Add(new(Classifier, "flatten", $"ViewJoin({pooling})", [features], () => new ViewJoin(views, pooling)));
+        }
+        else
+        {
+            layers.Add(new(Classifier, "flatten", "Flatten", [features], () => nn.Flatten()));
+        }
         var fc = 0;
         foreach (var units in spec.HiddenUnits)
         {
@@ -111,6 +126,12 @@ internal static class ModelPlan
         if (spec.Head == OutputHead.DecisionTree && spec.OutputCount != GalaxyZooTaxonomy.OutputCount)
             throw new ArgumentException($"the DecisionTree head needs {GalaxyZooTaxonomy.OutputCount} outputs, not {spec.OutputCount}", nameof(spec));
         if (spec.Features is null || spec.HiddenUnits is null) throw new ArgumentException("model spec has no layer table", nameof(spec));
+        if (spec.Views is not (0 or 4 or 8)) throw new ArgumentException($"rotated views {spec.Views} must be 0 (off), 4 or 8", nameof(spec));
+        if (!Enum.IsDefined(spec.ViewPooling)) throw new ArgumentException($"unknown view pooling '{spec.ViewPooling}'", nameof(spec));
+        if (spec.Views == 0 && spec.ViewSize != 0)
+            throw new ArgumentException($"view size {spec.ViewSize} is set but rotated views are off; set views to 4 or 8, or the view size to 0", nameof(spec));
+        if (spec.Views > 0 && (spec.ViewSize < 1 || spec.ViewSize > spec.InputSize))
+            throw new ArgumentException($"view size {spec.ViewSize} must be between 1 and the input size {spec.InputSize}", nameof(spec));
     }
 
     private static void CheckRow(LayerSpec row, string name, bool needsChannels)
@@ -126,8 +147,8 @@ internal static class ModelPlan
         var padded = size + 2L * padding;
         if (padded < kernel)
             throw new ArgumentException(
-                $"input size {spec.InputSize} is too small for model '{spec.Variant}': the feature map is {size}×{size} at {name} " +
-                $"(kernel {kernel}, stride {stride}, padding {padding}), which reduces it to 0×0; use a larger input, a smaller conv1 stride or fewer max-pooling stages",
+                $"{(spec.Views > 0 ? $"view size {spec.ViewSize}" : $"input size {spec.InputSize}")} is too small for model '{spec.Variant}': the feature map is {size}×{size} at {name} " +
+                $"(kernel {kernel}, stride {stride}, padding {padding}), which reduces it to 0×0; use a larger input or view, a smaller conv1 stride or fewer max-pooling stages",
                 "spec");
         return (padded - kernel) / stride + 1;
     }

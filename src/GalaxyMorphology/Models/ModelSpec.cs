@@ -71,6 +71,21 @@ public sealed record ModelSpec
     /// </summary>
     public bool ProjectOntoTree { get; init; }
 
+    /// <summary>
+    /// Rotated corner views (Dieleman et al. 2015): 0 (off), 4 or 8. With 4, the convolutions run on four
+    /// <see cref="ViewSize"/>-pixel corners of the image, each turned by a multiple of 90° so that the galaxy's centre
+    /// sits in the same corner of every view, and the classifier sees the views' features joined (<see cref="ViewPooling"/>); 8 adds
+    /// the four views of the mirrored image. The convolutions then learn one orientation of every part of a galaxy
+    /// instead of four, at the cost of Views × (ViewSize / InputSize)² the convolution work of the plain network.
+    /// </summary>
+    public int Views { get; init; }
+
+    /// <summary>The side of each rotated view in pixels (at most <see cref="InputSize"/>); 0 when <see cref="Views"/> is 0.</summary>
+    public int ViewSize { get; init; }
+
+    /// <summary>How the views' features are joined (ignored when <see cref="Views"/> is 0).</summary>
+    public ViewPooling ViewPooling { get; init; }
+
     /// <summary>How weights are initialised when the model is built.</summary>
     public WeightInitialization Initialization { get; init; } = WeightInitialization.Keras;
 
