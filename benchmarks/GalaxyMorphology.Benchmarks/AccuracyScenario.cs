@@ -43,7 +43,8 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             }
             Model(s => s with { Features = features });
         }
-        if (args.GetInt("views") is int views) Model(s => s with { Views = views, ViewSize = views > 0 ? args.GetInt("view-size") ?? s.ViewSize : 0, ViewPooling = views > 0 && args.Get("view-pooling") is { } p ? Enum.Parse<ViewPooling>(p, ignoreCase: true) : s.ViewPooling });
+        if (args.GetInt("views") is int views) Model(s => views == 0 ? s with { Views = 0, ViewSize = 0, ViewPooling = default }
+            : s with { Views = views, ViewSize = args.GetInt("view-size") ?? (s.ViewSize > 0 ? s.ViewSize : 40), ViewPooling = args.Get("view-pooling") is { } p ? Enum.Parse<ViewPooling>(p, ignoreCase: true) : s.ViewPooling });
         if (Number("dropout") is double dropout) Model(s => s with { Dropout = dropout });
         if (args.GetInt("hidden") is int hidden) Model(s => s with { HiddenUnits = [hidden] });
         if (args.Get("projection") is "off") Model(s => s with { ProjectOntoTree = false });

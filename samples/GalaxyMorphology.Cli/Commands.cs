@@ -96,7 +96,7 @@ internal sealed class TrainCommand : ICliCommand
 {
     public string Name => "train";
     public string Summary => "train on a Kaggle-layout folder; writes best.ckpt, last.ckpt, history.csv and report/ into RUNDIR";
-    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
+    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--views 0|4|8] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
@@ -105,6 +105,7 @@ internal sealed class TrainCommand : ICliCommand
         new("variant", "V", "override the preset's model: vanilla, batchnorm, highdropout, deeper or compact (cpu preset: its own 'cpunet')"),
         new("members", "K", "train an ensemble of K independent copies of the model (predictions are their mean)"),
         new("head", "H", "override the output head: sigmoid, tree or linear"),
+        new("views", "V", "cpu preset: run the convolutions on 4 or 8 rotated corner views (5/8 of the image wide) with their features averaged; 0 for the whole image", "0"),
         new("size", "N", "override the input size in pixels"),
         new("epochs", "N", "train at most N epochs"),
         new("minutes", "M", "wall-clock training budget in minutes (cpu preset: 15)"),
@@ -127,6 +128,16 @@ internal sealed class TrainCommand : ICliCommand
         var recipe = TrainingRecipe.Named(args.Choice("preset", "cpu", "cpu", "notebook"));
         if (args.Get("variant") is not null) recipe = recipe with { Variant = args.Choice("variant", "", [.. TrainingRecipe.Variants]), Model = null };
         if (args.Get("head") is not null) recipe = recipe with { Head = CliParsing.Head(args) };
+        if (args.OptionalInt("views", 0, 8) is int views)
+        {
+            if (views is not (0 or 4 or 8)) throw new UsageException($"--views: {views} is not 0, 4 or 8");
+            if (recipe.Model is not { } model) throw new UsageException($"--views works with the cpu preset's own model, not '{recipe.Variant}'");
+            recipe = recipe with
+            {
+                Model = views == 0 ? model with { Views = 0, ViewSize = 0, ViewPooling = default }
+                    : model with { Views = views, ViewSize = model.InputSize * 5 / 8, ViewPooling = ViewPooling.Mean },
+            };
+        }
         if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.OptionalInt("members", 1, 32) is int members) recipe = recipe with { Members = members };
         if (args.OptionalInt("batch", 1, 65536) is int batch) recipe = recipe with { BatchSize = batch };
@@ -143,7 +154,7 @@ internal sealed class TrainCommand : ICliCommand
             if (!File.Exists(resume)) throw new UsageException($"--resume: no {TrainingRun.LastFileName} in '{run}'");
         }
         // The cpu preset starts from weights pre-trained on synthetic galaxies; they fit only its own model, so a changed
-        // model (--variant, --size, --head, --members) starts from random weights, as does --init-weights none. A
+        // model (--variant, --views, --size, --head, --members) starts from random weights, as does --init-weights none. A
         // checkpoint given with --init-weights takes their place (TrainingRun ignores them then).
         var initialWeights = args.Get("init-weights");
         if (string.Equals(initialWeights, "none", StringComparison.OrdinalIgnoreCase))
@@ -219,10 +230,10 @@ internal sealed class EvaluateCommand : ICliCommand
 {
     public string Name => "evaluate";
     public string Summary => "RMSE (overall, per question, per column) of a checkpoint on a labelled Kaggle-layout folder";
-    public string Usage => "galaxy evaluate --model CKPT --data DIR [--tta] [--json]";
+    public string Usage => "galaxy evaluate --model CKPT[,CKPT...] --data DIR [--tta] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("model", "CKPT", "checkpoint file (best.ckpt)"),
+        new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("data", "DIR", "Kaggle-layout folder with labels"),
         new("tta", null, "average the 8 rotations and flips"),
         new("batch", "B", "batch size", "64"),
@@ -231,9 +242,30 @@ internal sealed class EvaluateCommand : ICliCommand
 
     public int Run(ParsedArgs args, CliContext context)
     {
-        using var model = GalaxyModel.Load(CliParsing.ExistingFile(args, "model"));
-        var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
-        var report = model.Evaluate(dataset, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken);
+        var paths = CliParsing.ExistingFiles(args, "model");
+        var (tta, batch) = (args.Has("tta"), args.Int("batch", 64, 1, 65536));
+        EvaluationReport report;
+        if (paths.Count == 1)
+        {
+            using var model = GalaxyModel.Load(paths[0]);
+            var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
+            report = model.Evaluate(dataset, tta, batch, cancellationToken: context.CancellationToken);
+        }
+        else
+        {
+            // Each model reads the images with its own preprocessing; the labels are the same file.
+            GalaxyLabels? labels = null;
+            var sets = new List<IReadOnlyList<GalaxyPrediction>>();
+            foreach (var path in paths)
+            {
+                using var model = GalaxyModel.Load(path);
+                var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
+                labels ??= dataset.Labels;
+                sets.Add(model.Predict(dataset, tta, batch, cancellationToken: context.CancellationToken));
+            }
+            report = PredictionEnsemble.Evaluate(PredictionEnsemble.Mean(sets), labels!);
+            context.Say($"the mean of {paths.Count} models' predictions:");
+        }
         context.Say(report.ToText());
         if (context.Json)
         {
@@ -250,10 +282,10 @@ internal sealed class PredictCommand : ICliCommand
 {
     public string Name => "predict";
     public string Summary => "predict every image of a folder and write a Kaggle submission CSV";
-    public string Usage => "galaxy predict --model CKPT --images DIR --out FILE.csv [--tta] [--json]";
+    public string Usage => "galaxy predict --model CKPT[,CKPT...] --images DIR --out FILE.csv [--tta] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("model", "CKPT", "checkpoint file (best.ckpt)"),
+        new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("images", "DIR", "folder of <GalaxyID>.jpg images"),
         new("out", "FILE", "submission CSV to write (atomically)"),
         new("tta", null, "average the 8 rotations and flips"),
@@ -263,12 +295,18 @@ internal sealed class PredictCommand : ICliCommand
 
     public int Run(ParsedArgs args, CliContext context)
     {
-        using var model = GalaxyModel.Load(CliParsing.ExistingFile(args, "model"));
+        var paths = CliParsing.ExistingFiles(args, "model");
         var output = args.Required("out");
-        var images = GalaxyImageFolder.Open(args.Required("images"), model.Preprocessing);
-        var predictions = model.Predict(images, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken);
+        var sets = new List<IReadOnlyList<GalaxyPrediction>>();
+        foreach (var path in paths)
+        {
+            using var model = GalaxyModel.Load(path);
+            var images = GalaxyImageFolder.Open(args.Required("images"), model.Preprocessing);
+            sets.Add(model.Predict(images, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken));
+        }
+        var predictions = sets.Count == 1 ? sets[0] : PredictionEnsemble.Mean(sets);
         SubmissionWriter.Write(output, predictions);
-        context.Say($"wrote {predictions.Count} predictions to {output}");
+        context.Say($"wrote {predictions.Count} predictions{(sets.Count > 1 ? $" (the mean of {sets.Count} models)" : "")} to {output}");
         if (context.Json) context.Result(new JsonObject { ["count"] = predictions.Count, ["out"] = Path.GetFullPath(output) });
         return GalaxyCli.Success;
     }
@@ -313,5 +351,17 @@ internal static class CliParsing
     {
         var path = args.Required(name);
         return File.Exists(path) ? path : throw new UsageException($"--{name}: file '{path}' does not exist");
+    }
+
+    /// <summary>One or more comma-separated existing files.</summary>
+    public static IReadOnlyList<string> ExistingFiles(ParsedArgs args, string name)
+    {
+        var paths = args.Required(name).Split(',', StringSplitOptions.TrimEntries);
+        foreach (var path in paths)
+        {
+            if (path.Length == 0) throw new UsageException($"--{name}: an empty file name in '{args.Get(name)}'");
+            if (!File.Exists(path)) throw new UsageException($"--{name}: file '{path}' does not exist");
+        }
+        return paths;
     }
 }

@@ -133,14 +133,14 @@ public sealed class ModelBuilder
     /// </summary>
     /// <param name="views">0, 4 or 8.</param>
     /// <param name="size">The side of each view, between 1 and the input size (ignored when <paramref name="views"/> is 0).</param>
-    /// <param name="pooling">How the views' features are joined.</param>
+    /// <param name="pooling">How the views' features are joined (ignored when <paramref name="views"/> is 0).</param>
     /// <exception cref="ArgumentOutOfRangeException">The count is not 0, 4 or 8, the size is below 1, or the pooling is unknown.</exception>
     public ModelBuilder WithRotatedViews(int views, int size, ViewPooling pooling = ViewPooling.Concatenate)
     {
         if (views is not (0 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(views), views, "rotated views must be 0 (off), 4 or 8");
         if (views > 0) ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown view pooling");
-        return Set(spec with { Views = views, ViewSize = views > 0 ? size : 0, ViewPooling = pooling });
+        return Set(views > 0 ? spec with { Views = views, ViewSize = size, ViewPooling = pooling } : spec with { Views = 0, ViewSize = 0, ViewPooling = default });
     }
 
     /// <summary>Makes the model an ensemble of <paramref name="count"/> independent copies (see <see cref="ModelSpec.Members"/>).</summary>

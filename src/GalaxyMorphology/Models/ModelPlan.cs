@@ -130,6 +130,8 @@ internal static class ModelPlan
         if (!Enum.IsDefined(spec.ViewPooling)) throw new ArgumentException($"unknown view pooling '{spec.ViewPooling}'", nameof(spec));
         if (spec.Views == 0 && spec.ViewSize != 0)
             throw new ArgumentException($"view size {spec.ViewSize} is set but rotated views are off; set views to 4 or 8, or the view size to 0", nameof(spec));
+        if (spec.Views == 0 && spec.ViewPooling != default)
+            throw new ArgumentException($"view pooling {spec.ViewPooling} is set but rotated views are off; set views to 4 or 8, or leave the pooling at {default(ViewPooling)}", nameof(spec));
         if (spec.Views > 0 && (spec.ViewSize < 1 || spec.ViewSize > spec.InputSize))
             throw new ArgumentException($"view size {spec.ViewSize} must be between 1 and the input size {spec.InputSize}", nameof(spec));
     }

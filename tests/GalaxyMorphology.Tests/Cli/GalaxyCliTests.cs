@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GalaxyMorphology.Cli;
 using GalaxyMorphology.Inference;
+using GalaxyMorphology.Models;
 using GalaxyMorphology.Taxonomy;
 using GalaxyMorphology.Tests.Support;
 
@@ -95,6 +96,15 @@ public sealed class GalaxyCliTests
         resized.Out.Should().Contain("starting from random weights");
         Pretrained(temp.File("resized")).Should().BeNull();
 
+        var viewed = Run("train", "--data", data, "--out", temp.File("viewed"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--views", "4", "--no-report");
+        viewed.Code.Should().Be(0, viewed.Err);
+        viewed.Out.Should().Contain("starting from random weights");
+        Pretrained(temp.File("viewed")).Should().BeNull();
+        using (var model = GalaxyModel.Load(Path.Combine(temp.File("viewed"), "last.ckpt")))
+            (model.Spec.Views, model.Spec.ViewSize, model.Spec.ViewPooling).Should().Be((4, 40, ViewPooling.Mean));
+        Run("train", "--data", data, "--out", temp.File("bad-views"), "--epochs", "1", "--views", "3").Code.Should().Be(2);
+        Run("train", "--data", data, "--out", temp.File("bad-views"), "--epochs", "1", "--variant", "compact", "--views", "4").Code.Should().Be(2);
+
         var sameSize = Run("train", "--data", data, "--out", temp.File("same-size"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--size", "64", "--no-report");
         sameSize.Code.Should().Be(0, sameSize.Err);
         Pretrained(temp.File("same-size")).Should().Be("cpunet-synthetic", "--size 64 is the preset's own size, which the weights fit");
@@ -179,5 +189,27 @@ public sealed class GalaxyCliTests
         lines.Should().HaveCount(7);
         var values = lines[1].Split(',').Skip(1).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         values.Should().HaveCount(GalaxyZooTaxonomy.OutputCount).And.OnlyContain(v => v >= 0 && v <= 1);
+
+        // Several models, comma-separated: their predictions are averaged galaxy by galaxy.
+        var images = Path.Combine(data, "images_test_rev1");
+        Run("train", "--data", data, "--out", temp.File("other"), "--epochs", "1", "--batch", "16", "--val-fraction", "0.25", "--init-weights", "none", "--no-report")
+            .Code.Should().Be(0);
+        last = Path.Combine(temp.File("other"), "last.ckpt");
+        Run("predict", "--model", last, "--images", images, "--out", temp.File("last.csv")).Code.Should().Be(0);
+        Run("predict", "--model", best, "--images", images, "--out", temp.File("best.csv")).Code.Should().Be(0);
+        var both = Run("predict", "--model", $"{best},{last}", "--images", images, "--out", temp.File("both.csv"), "--json");
+        both.Code.Should().Be(0, both.Err);
+        LastJson(both.Out)["count"]!.GetValue<int>().Should().Be(6);
+        static float[][] Rows(string file) => File.ReadAllLines(file).Skip(1)
+            .Select(l => l.Split(',').Skip(1).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var (a, b, mean) = (Rows(temp.File("best.csv")), Rows(temp.File("last.csv")), Rows(temp.File("both.csv")));
+        a[0].Should().NotEqual(b[0], "the two models differ, so the test can tell a mean from either");
+        for (var r = 0; r < 6; r++)
+            for (var c = 0; c < GalaxyZooTaxonomy.OutputCount; c++)
+                mean[r][c].Should().BeApproximately((a[r][c] + b[r][c]) / 2, 2e-6f);
+        var pair = Run("evaluate", "--model", $"{best},{last}", "--data", data, "--json");
+        pair.Code.Should().Be(0, pair.Err);
+        LastJson(pair.Out)["count"]!.GetValue<int>().Should().Be(60);
+        Run("evaluate", "--model", $"{best},{temp.File("missing.ckpt")}", "--data", data).Code.Should().Be(2);
     }
 }

@@ -140,12 +140,15 @@ public sealed class RotatedViewsTests
     [InlineData(4, 17, "view size 17 must be between 1 and the input size 16")]
     [InlineData(0, 10, "view size 10 is set but rotated views are off")]
     [InlineData(4, 2, "view size 2 is too small for model 'tiny'")]
+    [InlineData(0, 0, "view pooling Mean is set but rotated views are off")]
     public void Bad_view_settings_are_refused_naming_the_value(int views, int size, string message)
     {
-        var act = () => (TestModels.SmallSpec with { Views = views, ViewSize = size }).Validate();
+        var pooling = views == 0 && size == 0 ? ViewPooling.Mean : ViewPooling.Concatenate;
+        var act = () => (TestModels.SmallSpec with { Views = views, ViewSize = size, ViewPooling = pooling }).Validate();
         act.Should().Throw<ArgumentException>().WithMessage($"*{message}*");
         var knob = () => ModelBuilder.FromSpec(TestModels.SmallSpec).WithRotatedViews(5, 10);
         knob.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0 (off), 4 or 8*");
+        ModelBuilder.FromSpec(ViewSpec with { ViewPooling = ViewPooling.Mean }).WithRotatedViews(0, 10).Spec.Should().Be(TestModels.SmallSpec, "turning views off clears their settings");
     }
 
     [Fact]
