@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --views 0|4|8 --view-size S --view-pooling concatenate|mean --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --model cpunet|compact|... --members K --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --size S --crop C --batch B --lr X --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -43,8 +43,11 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             }
             Model(s => s with { Features = features });
         }
-        if (args.GetInt("views") is int views) Model(s => views == 0 ? s with { Views = 0, ViewSize = 0, ViewPooling = default }
-            : s with { Views = views, ViewSize = args.GetInt("view-size") ?? (s.ViewSize > 0 ? s.ViewSize : 40), ViewPooling = args.Get("view-pooling") is { } p ? Enum.Parse<ViewPooling>(p, ignoreCase: true) : s.ViewPooling });
+        if (args.GetInt("views") is int views)
+        {
+            var pooling = args.Get("view-pooling") is { } p ? Enum.Parse<ViewPooling>(p, ignoreCase: true) : ViewPooling.Mean;
+            Model(s => ModelBuilder.FromSpec(s).WithRotatedViews(views, args.GetInt("view-size"), pooling).Spec);
+        }
         if (Number("dropout") is double dropout) Model(s => s with { Dropout = dropout });
         if (args.GetInt("hidden") is int hidden) Model(s => s with { HiddenUnits = [hidden] });
         if (args.Get("projection") is "off") Model(s => s with { ProjectOntoTree = false });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using GalaxyMorphology.Data;
+using GalaxyMorphology.Imaging;
 using GalaxyMorphology.Inference;
 using GalaxyMorphology.Models;
 using GalaxyMorphology.Reporting;
@@ -132,11 +133,7 @@ internal sealed class TrainCommand : ICliCommand
         {
             if (views is not (0 or 4 or 8)) throw new UsageException($"--views: {views} is not 0, 4 or 8");
             if (recipe.Model is not { } model) throw new UsageException($"--views works with the cpu preset's own model, not '{recipe.Variant}'");
-            recipe = recipe with
-            {
-                Model = views == 0 ? model with { Views = 0, ViewSize = 0, ViewPooling = default }
-                    : model with { Views = views, ViewSize = model.InputSize * 5 / 8, ViewPooling = ViewPooling.Mean },
-            };
+            recipe = recipe with { Model = ModelBuilder.FromSpec(model).WithRotatedViews(views, pooling: ViewPooling.Mean).Spec };
         }
         if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.OptionalInt("members", 1, 32) is int members) recipe = recipe with { Members = members };
@@ -243,29 +240,15 @@ internal sealed class EvaluateCommand : ICliCommand
     public int Run(ParsedArgs args, CliContext context)
     {
         var paths = CliParsing.ExistingFiles(args, "model");
-        var (tta, batch) = (args.Has("tta"), args.Int("batch", 64, 1, 65536));
-        EvaluationReport report;
-        if (paths.Count == 1)
+        GalaxyLabels? labels = null; // the same file whichever model opens it
+        var predictions = CliParsing.PredictWithModels(args, context, paths, preprocessing =>
         {
-            using var model = GalaxyModel.Load(paths[0]);
-            var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
-            report = model.Evaluate(dataset, tta, batch, cancellationToken: context.CancellationToken);
-        }
-        else
-        {
-            // Each model reads the images with its own preprocessing; the labels are the same file.
-            GalaxyLabels? labels = null;
-            var sets = new List<IReadOnlyList<GalaxyPrediction>>();
-            foreach (var path in paths)
-            {
-                using var model = GalaxyModel.Load(path);
-                var dataset = KaggleGalaxyDataset.Open(args.Required("data"), model.Preprocessing);
-                labels ??= dataset.Labels;
-                sets.Add(model.Predict(dataset, tta, batch, cancellationToken: context.CancellationToken));
-            }
-            report = PredictionEnsemble.Evaluate(PredictionEnsemble.Mean(sets), labels!);
-            context.Say($"the mean of {paths.Count} models' predictions:");
-        }
+            var dataset = KaggleGalaxyDataset.Open(args.Required("data"), preprocessing);
+            labels ??= dataset.Labels;
+            return dataset;
+        });
+        var report = PredictionEnsemble.Evaluate(predictions, labels!);
+        if (paths.Count > 1) context.Say($"the mean of {paths.Count} models' predictions:");
         context.Say(report.ToText());
         if (context.Json)
         {
@@ -297,16 +280,9 @@ internal sealed class PredictCommand : ICliCommand
     {
         var paths = CliParsing.ExistingFiles(args, "model");
         var output = args.Required("out");
-        var sets = new List<IReadOnlyList<GalaxyPrediction>>();
-        foreach (var path in paths)
-        {
-            using var model = GalaxyModel.Load(path);
-            var images = GalaxyImageFolder.Open(args.Required("images"), model.Preprocessing);
-            sets.Add(model.Predict(images, args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken));
-        }
-        var predictions = sets.Count == 1 ? sets[0] : PredictionEnsemble.Mean(sets);
+        var predictions = CliParsing.PredictWithModels(args, context, paths, preprocessing => GalaxyImageFolder.Open(args.Required("images"), preprocessing));
         SubmissionWriter.Write(output, predictions);
-        context.Say($"wrote {predictions.Count} predictions{(sets.Count > 1 ? $" (the mean of {sets.Count} models)" : "")} to {output}");
+        context.Say($"wrote {predictions.Count} predictions{(paths.Count > 1 ? $" (the mean of {paths.Count} models)" : "")} to {output}");
         if (context.Json) context.Result(new JsonObject { ["count"] = predictions.Count, ["out"] = Path.GetFullPath(output) });
         return GalaxyCli.Success;
     }
@@ -351,6 +327,22 @@ internal static class CliParsing
     {
         var path = args.Required(name);
         return File.Exists(path) ? path : throw new UsageException($"--{name}: file '{path}' does not exist");
+    }
+
+    /// <summary>
+    /// The predictions of the models at <paramref name="paths"/> (--tta, --batch) on the data <paramref name="open"/>
+    /// gives for each model's preprocessing, averaged galaxy by galaxy when there are several.
+    /// </summary>
+    public static IReadOnlyList<GalaxyPrediction> PredictWithModels(ParsedArgs args, CliContext context, IReadOnlyList<string> paths,
+        Func<PreprocessingOptions, IGalaxyDataset> open)
+    {
+        var sets = new List<IReadOnlyList<GalaxyPrediction>>(paths.Count);
+        foreach (var path in paths)
+        {
+            using var model = GalaxyModel.Load(path);
+            sets.Add(model.Predict(open(model.Preprocessing), args.Has("tta"), args.Int("batch", 64, 1, 65536), cancellationToken: context.CancellationToken));
+        }
+        return sets.Count == 1 ? sets[0] : PredictionEnsemble.Mean(sets);
     }
 
     /// <summary>One or more comma-separated existing files.</summary>

@@ -25,9 +25,10 @@ internal sealed class RotatedViews : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>(views);
+        var mirrored = views > 4 ? input.flip(3) : null; // one mirror image for views 4..7
         for (var v = 0; v < views; v++)
         {
-            var source = v < 4 ? input : input.flip(3);
+            var source = v < 4 ? input : mirrored!;
             var turned = v % 4 == 0 ? source : source.rot90(v % 4, (2, 3));
             parts.Add(turned.narrow(2, 0, size).narrow(3, 0, size));
         }

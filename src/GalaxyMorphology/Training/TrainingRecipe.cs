@@ -184,17 +184,14 @@ public sealed record TrainingRecipe
     public static IReadOnlyList<string> Variants { get; } = ["vanilla", "batchnorm", "highdropout", "deeper", "compact"];
 
     /// <summary>
-    /// A model builder for <see cref="Variant"/> (or <see cref="Model"/>) at the preprocessing size with <see cref="Head"/>.
-    /// Rotated views keep their share of the image when the size changes (a 40 px view of 64 px becomes 20 px of 32).
+    /// A model builder for <see cref="Variant"/> (or <see cref="Model"/>) at the preprocessing size with <see cref="Head"/>
+    /// (rotated views keep their share of the image: <see cref="ModelBuilder.WithInputSize"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The variant is unknown.</exception>
-    public ModelBuilder CreateModelBuilder()
-    {
-        var builder = Model is null ? ModelFor(Variant) : ModelBuilder.FromSpec(Model);
-        if (Model is { Views: > 0 } model && model.InputSize != Preprocessing.Size)
-            builder = builder.WithRotatedViews(model.Views, Math.Max(1, (int)Math.Round((double)model.ViewSize * Preprocessing.Size / model.InputSize)), model.ViewPooling);
-        return builder.WithInputSize(Preprocessing.Size).WithOutputHead(Head).WithMembers(Members);
-    }
+    public ModelBuilder CreateModelBuilder() => (Model is null ? ModelFor(Variant) : ModelBuilder.FromSpec(Model))
+        .WithInputSize(Preprocessing.Size)
+        .WithOutputHead(Head)
+        .WithMembers(Members);
 
     /// <summary>A builder for a variant name (vanilla, batchnorm, highdropout, deeper, compact).</summary>
     /// <exception cref="ArgumentException">The variant is unknown.</exception>

@@ -183,5 +183,8 @@ public sealed class RotatedViewsTests
         var spec = small.CreateModelBuilder().Spec;
         spec.InputSize.Should().Be(32);
         spec.ViewSize.Should().Be(20);
+        ModelBuilder.FromSpec(TrainingRecipe.CpuNet).WithRotatedViews(4).Spec.ViewSize.Should().Be(40, "views default to 5/8 of the input");
+        ModelBuilder.FromSpec(TrainingRecipe.CpuNet).WithRotatedViews(4).WithInputSize(96).Spec.ViewSize.Should().Be(60);
+        ModelBuilder.FromSpec(TrainingRecipe.CpuNet).WithInputSize(96).Spec.ViewSize.Should().Be(0, "a plain network has no views to scale");
     }
 }
