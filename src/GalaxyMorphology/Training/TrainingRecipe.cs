@@ -82,7 +82,7 @@ public sealed record TrainingRecipe
     /// <summary>Keep decoded, preprocessed images in memory after the first epoch (right for small sets).</summary>
     public bool CacheInMemory { get; init; } = true;
 
-    /// <summary>Whether evaluation and prediction should average the 8 rotations and flips (the recommended default for this recipe).</summary>
+    /// <summary>Whether evaluation and prediction should average 16 views of each image, the 8 rotations and flips of two slightly turned copies (<see cref="Inference.TestTimeAugmentation"/>; the recommended default for this recipe).</summary>
     public bool TestTimeAugmentation { get; init; }
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed record TrainingRecipe
     /// softer than Lanczos-3 and better here), pixels standardised
     /// with statistics of the training images, <see cref="AugmentationOptions.Mild"/> augmentation, AdamW (decoupled
     /// weight decay 0.1) with cosine decay over a 15-minute budget, batch 32, 2% validation (small sets need every galaxy for training), <c>best.ckpt</c> taken
-    /// from the last quarter of the budget (<see cref="BestCheckpointFrom"/>), and 8-fold test-time augmentation, starting
+    /// from the last quarter of the budget (<see cref="BestCheckpointFrom"/>), and 16-view test-time augmentation, starting
     /// from weights pre-trained on synthetic galaxies (<see cref="PretrainedWeights.CpuNetSynthetic"/>). See
     /// docs/results.md for what each part is worth.
     /// </summary>
