@@ -232,7 +232,7 @@ internal sealed class EvaluateCommand : ICliCommand
     [
         new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("data", "DIR", "Kaggle-layout folder with labels"),
-        new("tta", null, "average 16 views: the 8 rotations and flips of the image turned 5° each way"),
+        new("tta", null, "average 16 views: the 8 rotations and flips of two copies turned 5° either way"),
         new("batch", "B", "batch size", "64"),
         new("json", null, "print a JSON result line last"),
     ];
@@ -271,7 +271,7 @@ internal sealed class PredictCommand : ICliCommand
         new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("images", "DIR", "folder of <GalaxyID>.jpg images"),
         new("out", "FILE", "submission CSV to write (atomically)"),
-        new("tta", null, "average 16 views: the 8 rotations and flips of the image turned 5° each way"),
+        new("tta", null, "average 16 views: the 8 rotations and flips of two copies turned 5° either way"),
         new("batch", "B", "batch size", "64"),
         new("json", null, "print a JSON result line last"),
     ];
