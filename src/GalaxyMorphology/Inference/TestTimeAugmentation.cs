@@ -31,8 +31,8 @@ public static class TestTimeAugmentation
     /// <summary>
     /// The views that can change <paramref name="spec"/>'s prediction: a network whose rotated views are averaged
     /// (<see cref="ModelSpec.Views"/> with <see cref="ViewPooling.Mean"/>) answers the same for every quarter turn, so
-    /// only the mirror image adds anything (and with 8 views, not even that). The mean over the views left out would be the same up to rounding; leaving them out makes test-time
-    /// augmentation 4 or 8 times cheaper.
+    /// only the mirror image adds anything (and with 8 views, not even that). The mean over the views left out would
+    /// be the same up to rounding; leaving them out makes test-time augmentation 4 or 8 times cheaper.
     /// </summary>
     internal static (int Turns, int Mirrors) DistinctViews(ModelSpec spec) =>
         spec is { Views: > 0, ViewPooling: ViewPooling.Mean } ? (1, spec.Views == 8 ? 1 : 2) : (4, 2);

@@ -12,10 +12,8 @@ public sealed class TestTimeAugmentationTests
     [Fact]
     public void Averages_the_rotations_and_flips_of_each_turned_copy()
     {
-        manual_seed(3);
-        using var net = ModelBuilder.FromSpec(TestModels.SmallSpec).Build();
-        net.eval();
         using var noGrad = no_grad();
+        using var net = SmallNet(seed: 3);
         using var x = rand(2, 3, 16, 16);
         var calls = 0;
         using var mean = TestTimeAugmentation.Predict(v => { calls++; return net.forward(v); }, x);
@@ -28,10 +26,8 @@ public sealed class TestTimeAugmentationTests
     [Fact]
     public void Turning_or_mirroring_the_input_leaves_the_mean_unchanged()
     {
-        manual_seed(4);
-        using var net = ModelBuilder.FromSpec(TestModels.SmallSpec).Build();
-        net.eval();
         using var noGrad = no_grad();
+        using var net = SmallNet(seed: 4);
         using var x = rand(2, 3, 16, 16);
         using var turned = x.rot90(1, (2, 3));
         using var mirrored = x.flip(3);
@@ -40,6 +36,15 @@ public sealed class TestTimeAugmentationTests
         using var c = TestTimeAugmentation.Predict(net.forward, mirrored);
         b.allclose(a, rtol: 1e-4, atol: 1e-5).Should().BeTrue("a quarter turn only reorders the 16 views");
         c.allclose(a, rtol: 1e-4, atol: 1e-5).Should().BeTrue("the turned copies come in mirrored pairs (-5° and +5°), so mirroring only reorders them");
+    }
+
+    /// <summary>A small plain network in eval mode; <paramref name="seed"/> also seeds the random tensors drawn after it.</summary>
+    private static GalaxyNet SmallNet(int seed)
+    {
+        manual_seed(seed);
+        var net = ModelBuilder.FromSpec(TestModels.SmallSpec).Build();
+        net.eval();
+        return net;
     }
 
     [Fact]
