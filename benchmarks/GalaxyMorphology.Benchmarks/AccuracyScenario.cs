@@ -65,6 +65,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (Number("rotate") is double rotate) Augment(a => a with { MaxRotationDegrees = rotate });
         if (Number("zoom") is double zoom) Augment(a => a with { MaxZoom = zoom });
         if (Number("shift") is double shift) Augment(a => a with { MaxShiftFraction = shift });
+        if (Number("brightness") is double brightness) Augment(a => a with { BrightnessJitter = brightness });
         if (args.Size is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.GetInt("crop") is int crop) recipe = recipe with { Preprocessing = recipe.Preprocessing with { CropSize = crop } };
         if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
@@ -97,16 +98,20 @@ public sealed class AccuracyScenario : IBenchmarkScenario
                 var pre = TrainingRun.Run(pretrainRecipe, pretrain, Path.Combine(run, "pretrain"), new TrainingRunOptions { Seed = seed });
                 initial = pre.LastCheckpoint ?? throw new InvalidOperationException("pre-training finished no epoch");
             }
-            var result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions { Seed = seed, InitialWeights = initial });
+            // --ema 0.999,0.9995: also score moving averages of the weights and the mean of the last quarter's epoch weights
+            var probe = args.Get("ema") is { } ema
+                ? new WeightAveragingProbe(run, ema.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList(), Number("swa-from") ?? 0.75)
+                : null;
+            var result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions { Seed = seed, InitialWeights = initial, Callbacks = probe is null ? [] : [probe] });
             var output = new JsonObject
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
-                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["brightness"] = recipe.Augmentation?.BrightnessJitter, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
                 ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };
-            foreach (var (name, path) in new[] { ("best", result.BestCheckpoint), ("last", result.LastCheckpoint) })
+            foreach (var (name, path) in new[] { ("best", result.BestCheckpoint), ("last", result.LastCheckpoint) }.Concat((probe?.Written ?? []).Select(w => (w.Name, (string?)w.Path))))
             {
                 if (path is null) continue;
                 using var model = GalaxyModel.Load(path);

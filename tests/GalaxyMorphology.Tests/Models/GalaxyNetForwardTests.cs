@@ -110,6 +110,46 @@ public sealed class GalaxyNetForwardTests
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
     }
 
+    [Fact]
+    public void The_channels_last_layout_inside_forward_changes_no_prediction_and_no_gradient()
+    {
+        // GalaxyNet hands its CPU convolutions an NHWC copy of the input; the values must be exactly those of the
+        // sections run on the plain (NCHW) input, in training as in evaluation, and so must the gradients.
+        manual_seed(5);
+        using var net = ModelBuilder.Compact().WithInputSize(SmallCompactSize).Build();
+        var sections = net.named_children().Select(c => (nn.Module<Tensor, Tensor>)c.module).ToList();
+        sections.Should().HaveCount(3, "features, classifier and head");
+        using var input = rand(3, 3, SmallCompactSize, SmallCompactSize);
+        input.is_contiguous().Should().BeTrue();
+        using var target = rand(3, 37);
+
+        net.eval();
+        using (var scope = NewDisposeScope())
+        {
+            var viaNet = net.forward(input);
+            var viaSections = sections.Aggregate(input, (x, s) => s.forward(x));
+            viaNet.allclose(viaSections, rtol: 1e-5, atol: 1e-6).Should().BeTrue();
+            viaNet.abs().sum().item<float>().Should().BeGreaterThan(0);
+        }
+
+        net.train();
+        float[] Gradient(Func<Tensor> forward)
+        {
+            using var scope = NewDisposeScope();
+            net.zero_grad();
+            manual_seed(9); // the same dropout mask both times
+            var loss = (forward() - target).pow(2).mean();
+            loss.backward();
+            return net.named_parameters().First(p => p.name == "features.conv1.weight").parameter.grad!.data<float>().ToArray();
+        }
+        var a = Gradient(() => net.forward(input));
+        var b = Gradient(() => sections.Aggregate(input, (x, s) => s.forward(x)));
+        a.Should().HaveCount(b.Length);
+        var scale = a.Select(Math.Abs).Max();
+        scale.Should().BeGreaterThan(0f);
+        a.Zip(b, (x, y) => Math.Abs(x - y)).Max().Should().BeLessThan(1e-4f * scale);
+    }
+
     private static string[] Shapes(GalaxyNet net) =>
         net.state_dict().Select(kv => $"{kv.Key}:{string.Join("x", kv.Value.shape)}").ToArray();
 }
