@@ -73,5 +73,9 @@ internal sealed class WeightAveragingProbe(string folder, IReadOnlyList<double> 
         if (uniform is not null) Save($"swa{uniformCount}", uniform);
         context.RestoreWeights(current);
         Written = written;
+        foreach (var state in emas.Append(current).Concat(uniform is null ? [] : [uniform]))
+            foreach (var tensor in state.Values) tensor.Dispose();
+        emas.Clear();
+        uniform = null;
     }
 }
