@@ -15,34 +15,25 @@ internal sealed class WeightAveragingProbe(string folder, IReadOnlyList<double> 
     private readonly List<Dictionary<string, Tensor>> emas = [];
     private Dictionary<string, Tensor>? uniform;
     private int uniformCount;
+    private IReadOnlyList<(string Name, Tensor Live)> live = [];
 
     public IReadOnlyList<(string Name, string Path)> Written { get; private set; } = [];
 
     public override void OnTrainBegin(TrainingContext context)
     {
+        // The optimizer updates the weights in place, so the model's own tensors can be read after every step.
+        live = context.Model.state_dict().Select(kv => (kv.Key, kv.Value)).ToList();
         foreach (var _ in decays) emas.Add(context.SnapshotWeights());
     }
 
     public override void OnBatchEnd(TrainingContext context, int epoch, int batch, double loss)
     {
-        using var noGrad = no_grad();
-        var state = context.Model.state_dict();
-        for (var k = 0; k < decays.Count; k++)
-        {
-            var d = decays[k];
-            foreach (var (name, w) in state)
-            {
-                var e = emas[k][name];
-                if (e.is_floating_point()) e.mul_(d).add_(w, alpha: 1 - d);
-                else e.copy_(w);
-            }
-        }
+        for (var k = 0; k < decays.Count; k++) Blend(emas[k], 1 - decays[k]);
     }
 
     public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         if (context.RunFraction < uniformFrom) return;
-        using var noGrad = no_grad();
         if (uniform is null)
         {
             uniform = context.SnapshotWeights();
@@ -50,11 +41,18 @@ internal sealed class WeightAveragingProbe(string folder, IReadOnlyList<double> 
             return;
         }
         uniformCount++;
-        foreach (var (name, w) in context.Model.state_dict())
+        Blend(uniform, 1.0 / uniformCount); // the running mean of the epochs' weights
+    }
+
+    /// <summary>average ← (1 − weight) · average + weight · live, in place; integer buffers (batch counts) are copied.</summary>
+    private void Blend(Dictionary<string, Tensor> average, double weight)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, w) in live)
         {
-            var u = uniform[name];
-            if (u.is_floating_point()) u.add_((w - u) / uniformCount);
-            else u.copy_(w);
+            var a = average[name];
+            if (a.is_floating_point()) a.mul_(1 - weight).add_(w, alpha: weight);
+            else a.copy_(w);
         }
     }
 

@@ -54,9 +54,11 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         if (input.dim() != 4 || input.shape[1] != Spec.InputChannels || input.shape[2] != Spec.InputSize || input.shape[3] != Spec.InputSize)
             throw new ArgumentException(
                 $"expected a (N, {Spec.InputChannels}, {Spec.InputSize}, {Spec.InputSize}) tensor, got ({string.Join(", ", input.shape)})", nameof(input));
-        if (members is not null) return Finish(ForwardEnsemble(input));
         using var scope = NewDisposeScope();
-        var x = features!.forward(ChannelsLast(input));
+        // Laid out once here; the members of an ensemble then find it channels-last already (no second copy).
+        var x = ChannelsLast(input);
+        if (members is not null) return Finish(ForwardEnsemble(x)).MoveToOuterDisposeScope();
+        x = features!.forward(x);
         x = classifier!.forward(x);
         return Finish(head!.forward(x)).MoveToOuterDisposeScope();
     }
@@ -64,7 +66,8 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The same values laid out channels-last (NHWC strides, still indexed N, C, H, W) on the CPU, where oneDNN's
     /// convolutions then skip their layout conversions: a training step takes 16–39% less time (39% for the <c>cpu</c>
-    /// recipe's network; docs/models.md). Costs one copy of the input; other devices get the input unchanged.
+    /// recipe's network; docs/models.md). Costs one copy of the input, none when it is channels-last already; other
+    /// devices get the input unchanged.
     /// </summary>
     private static Tensor ChannelsLast(Tensor input) =>
         input.device_type == DeviceType.CPU ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : input;
