@@ -20,7 +20,7 @@ public sealed class StepScenario : IBenchmarkScenario
     public string Name => "step";
 
     /// <inheritdoc />
-    public string Description => "ms per training step (forward+backward+Adam, MSE) on random data: --variant (all) --batch (32,64) --size --threads";
+    public string Description => "ms per training step (forward+backward+Adam, MSE) on random data: --variant (all) --batch (32,64) --size --threads --views 0|4|8 (cpunet: averaged rotated views) --precision float32|bfloat16 (GalaxyNet and Trainer columns; the bare loop stays float32)";
 
     /// <inheritdoc />
     public int Run(BenchmarkArgs args)
@@ -28,13 +28,16 @@ public sealed class StepScenario : IBenchmarkScenario
         if (args.Threads is int threads) torch.set_num_threads(threads);
         var variants = args.Variant is { } v ? [v] : Enum.GetNames<AlexNetVariant>().Select(n => n.ToLowerInvariant()).Append("compact").ToArray();
         var batches = args.Batch is int b ? [b] : new[] { 32, 64 };
+        var precision = args.Get("precision") is { } p ? Enum.Parse<TrainingPrecision>(p, ignoreCase: true) : TrainingPrecision.Float32;
+        var views = args.GetInt("views") ?? 0;
         foreach (var variant in variants)
         {
             foreach (var batch in batches)
             {
-                var spec = Start(variant).WithInputSize(args.Size ?? DefaultSize(variant)).Spec;
+                var spec = Start(variant).WithInputSize(args.Size ?? DefaultSize(variant)).WithRotatedViews(views, pooling: ViewPooling.Mean).Spec;
                 manual_seed(1);
                 using var net = ModelBuilder.FromSpec(spec).Build();
+                net.TrainingPrecision = precision;
                 var galaxyMs = Measure(net, spec, batch);
 
                 // The same architecture as a bare nn.Sequential of the network's own sections: no shape check, no scope.
@@ -46,6 +49,7 @@ public sealed class StepScenario : IBenchmarkScenario
                 // The same steps through Trainer.Fit: in-memory random images, one worker, timed between batch ends.
                 manual_seed(1);
                 using var trained = ModelBuilder.FromSpec(spec).Build();
+                trained.TrainingPrecision = precision;
                 var trainerMs = MeasureTrainer(trained, spec, batch);
 
                 BenchmarkArgs.Emit(new JsonObject
@@ -55,6 +59,8 @@ public sealed class StepScenario : IBenchmarkScenario
                     ["batch"] = batch,
                     ["size"] = spec.InputSize,
                     ["threads"] = torch.get_num_threads(),
+                    ["views"] = spec.Views,
+                    ["precision"] = precision.ToString(),
                     ["msPerStep"] = Math.Round(galaxyMs, 2),
                     ["bareMsPerStep"] = Math.Round(bareMs, 2),
                     ["trainerMsPerStep"] = Math.Round(trainerMs, 2),

@@ -97,7 +97,7 @@ internal sealed class TrainCommand : ICliCommand
 {
     public string Name => "train";
     public string Summary => "train on a Kaggle-layout folder; writes best.ckpt, last.ckpt, history.csv and report/ into RUNDIR";
-    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--views 0|4|8] [--size N] [--epochs N] [--minutes M] [--batch B] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
+    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--views 0|4|8] [--members K] [--member-views 0,4] [--size N] [--epochs N] [--minutes M] [--batch B] [--precision float32|bfloat16] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
@@ -105,6 +105,7 @@ internal sealed class TrainCommand : ICliCommand
         new("preset", "P", "cpu (best known CPU recipe) or notebook (the seed notebook's recipe exactly)", "cpu"),
         new("variant", "V", "override the preset's model: vanilla, batchnorm, highdropout, deeper or compact (cpu preset: its own 'cpunet')"),
         new("members", "K", "train an ensemble of K independent copies of the model (predictions are their mean)"),
+        new("member-views", "LIST", "cpu preset: a mixed ensemble, one entry per member, each 0 (whole image) or 4 or 8 (rotated views), e.g. 0,4"),
         new("head", "H", "override the output head: sigmoid, tree or linear"),
         new("views", "V", "cpu preset: run the convolutions on 4 or 8 rotated corner views (5/8 of the image wide) with their features averaged; 0 for the whole image", "0"),
         new("size", "N", "override the input size in pixels"),
@@ -112,6 +113,7 @@ internal sealed class TrainCommand : ICliCommand
         new("minutes", "M", "wall-clock training budget in minutes (cpu preset: 15)"),
         new("batch", "B", "batch size"),
         new("lr", "X", "learning rate"),
+        new("precision", "P", "training arithmetic: float32, or bfloat16 (mixed precision: float32 weights, bfloat16 convolutions; about twice as fast on CPUs with AVX-512 BF16 or AMX)"),
         new("seed", "S", "random seed", "0"),
         new("val-fraction", "F", "fraction of the galaxies held out for validation"),
         new("threads", "N", "CPU threads for TorchSharp"),
@@ -135,10 +137,22 @@ internal sealed class TrainCommand : ICliCommand
             if (recipe.Model is not { } model) throw new UsageException($"--views works with the cpu preset's own model, not '{recipe.Variant}'");
             recipe = recipe with { Model = ModelBuilder.FromSpec(model).WithRotatedViews(views, pooling: ViewPooling.Mean).Spec };
         }
+        if (args.Get("member-views") is { } memberViews)
+        {
+            if (recipe.Model is not { } model) throw new UsageException($"--member-views works with the cpu preset's own model, not '{recipe.Variant}'");
+            var entries = memberViews.Split(',', StringSplitOptions.TrimEntries).Select(v =>
+                int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is 0 or 4 or 8 ? n
+                    : throw new UsageException($"--member-views: '{v}' in '{memberViews}' is not 0, 4 or 8")).ToArray();
+            if (entries.Length is < 1 or > 32) throw new UsageException($"--member-views: give 1 to 32 entries, got {entries.Length}");
+            if (entries.Where(v => v > 0).Distinct().Count() > 1) throw new UsageException($"--member-views: '{memberViews}' mixes 4 and 8 views; use one view count");
+            recipe = recipe with { Model = ModelBuilder.FromSpec(model).WithMemberViews(entries).Spec, Members = entries.Length };
+        }
         if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.OptionalInt("members", 1, 32) is int members) recipe = recipe with { Members = members };
         if (args.OptionalInt("batch", 1, 65536) is int batch) recipe = recipe with { BatchSize = batch };
         if (args.OptionalDouble("lr", 1e-9, 10) is double lr) recipe = recipe with { LearningRate = lr };
+        if (args.Get("precision") is not null)
+            recipe = recipe with { Precision = args.Choice("precision", "", "float32", "bfloat16") == "bfloat16" ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32 };
         if (args.OptionalDouble("val-fraction", 0.0001, 0.9999) is double fraction) recipe = recipe with { ValidationFraction = fraction };
         var epochs = args.OptionalInt("epochs", 1, 1_000_000);
         var minutes = args.OptionalDouble("minutes", 0.001, 1_000_000);

@@ -32,10 +32,11 @@ public static class TestTimeAugmentation
     /// The views that can change <paramref name="spec"/>'s prediction: a network whose rotated views are averaged
     /// (<see cref="ModelSpec.Views"/> with <see cref="ViewPooling.Mean"/>) answers the same for every quarter turn, so
     /// only the mirror image adds anything (and with 8 views, not even that). The mean over the views left out would
-    /// be the same up to rounding; leaving them out makes test-time augmentation 4 or 8 times cheaper.
+    /// be the same up to rounding; leaving them out makes test-time augmentation 4 or 8 times cheaper. A mixed
+    /// ensemble (<see cref="ModelSpec.MemberViews"/>) has a member on the whole image, which needs every view.
     /// </summary>
     internal static (int Turns, int Mirrors) DistinctViews(ModelSpec spec) =>
-        spec is { Views: > 0, ViewPooling: ViewPooling.Mean } ? (1, spec.Views == 8 ? 1 : 2) : (4, 2);
+        spec is { Views: > 0, ViewPooling: ViewPooling.Mean, MemberViews: null } ? (1, spec.Views == 8 ? 1 : 2) : (4, 2);
 
     /// <summary>
     /// The mean of <paramref name="forward"/> over each <see cref="Jitter"/> copy of the images: its first

@@ -30,8 +30,12 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         this.plan = plan;
         if (spec.Members > 1)
         {
-            var single = spec with { Members = 1, ProjectOntoTree = false }; // the mean is projected once
-            members = nn.ModuleList(Enumerable.Range(0, spec.Members).Select(_ => new GalaxyNet(single, plan)).ToArray());
+            // Each member is a complete single network of its own architecture (views may differ); the mean is projected once.
+            members = nn.ModuleList(Enumerable.Range(0, spec.Members).Select(k =>
+            {
+                var single = spec.MemberSpec(k);
+                return new GalaxyNet(single, single.Views == spec.Views ? plan : ModelPlan.Create(single));
+            }).ToArray());
             RegisterComponents();
             register_buffer(RoutingBuffer, zeros(1, dtype: ScalarType.Int64));
             return;
@@ -48,6 +52,26 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
     /// <summary>The architecture this network was built from.</summary>
     public ModelSpec Spec { get; }
 
+    /// <summary>The members of an ensemble (<see cref="ModelSpec.Members"/> above 1), in order; empty for a single network.</summary>
+    public IReadOnlyList<GalaxyNet> Members => members is null ? [] : [.. members];
+
+    /// <summary>
+    /// The number type of the computation in training mode (<see cref="Models.TrainingPrecision"/>); evaluation mode
+    /// always computes in float32. Not part of the model: checkpoints do not store it. Setting it sets every member's.
+    /// </summary>
+    public TrainingPrecision TrainingPrecision
+    {
+        get => precision;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "unknown training precision");
+            precision = value;
+            if (members is not null) foreach (var member in members) member.TrainingPrecision = value;
+        }
+    }
+
+    private TrainingPrecision precision;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
@@ -58,9 +82,32 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         // Laid out once here; the members of an ensemble then find it channels-last already (no second copy).
         var x = ChannelsLast(input);
         if (members is not null) return Finish(ForwardEnsemble(x)).MoveToOuterDisposeScope();
+        if (training && precision == TrainingPrecision.BFloat16) return head!.forward(ForwardMixed(x)).MoveToOuterDisposeScope();
         x = features!.forward(x);
         x = classifier!.forward(x);
         return Finish(head!.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Features and classifier in bfloat16 on casts of the float32 weights (autocast by hand: TorchSharp has no
+    /// autocast); float32 out, for the head and the loss. BatchNorm takes bfloat16 input with its float32 parameters
+    /// and statistics (libtorch's mixed-type kernel), the other layers have no weights.
+    /// </summary>
+    private Tensor ForwardMixed(Tensor input)
+    {
+        var x = input.to(ScalarType.BFloat16);
+        foreach (var layer in features!.children().Concat(classifier!.children()))
+        {
+            x = layer switch
+            {
+                Conv2d conv => nn.functional.conv2d(x, conv.weight!.to(ScalarType.BFloat16), conv.bias?.to(ScalarType.BFloat16),
+                    conv.stride, conv.padding, conv.dilation, conv.groups),
+                Linear linear => nn.functional.linear(x, linear.weight!.to(ScalarType.BFloat16), linear.bias?.to(ScalarType.BFloat16)),
+                nn.Module<Tensor, Tensor> other => other.forward(x),
+                _ => throw new InvalidOperationException($"layer {layer.GetName()} of {Spec.Variant} cannot run in bfloat16"),
+            };
+        }
+        return x.to(ScalarType.Float32);
     }
 
     /// <summary>
@@ -69,7 +116,7 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
     /// recipe's network; docs/models.md). Costs one copy of the input, none when it is channels-last already; other
     /// devices get the input unchanged.
     /// </summary>
-    private static Tensor ChannelsLast(Tensor input) =>
+    internal static Tensor ChannelsLast(Tensor input) =>
         input.device_type == DeviceType.CPU ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : input;
 
     /// <summary>The tree projection, in evaluation mode only, when the spec asks for it.</summary>

@@ -150,16 +150,46 @@ public sealed class ModelBuilder
         if (views > 0 && size is int given) ArgumentOutOfRangeException.ThrowIfLessThan(given, 1, nameof(size));
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown view pooling");
         return Set(views > 0
-            ? spec with { Views = views, ViewSize = size ?? Math.Max(1, spec.InputSize * 5 / 8), ViewPooling = pooling }
-            : spec with { Views = 0, ViewSize = 0, ViewPooling = default });
+            ? spec with { Views = views, ViewSize = size ?? Math.Max(1, spec.InputSize * 5 / 8), ViewPooling = pooling, MemberViews = null }
+            : spec with { Views = 0, ViewSize = 0, ViewPooling = default, MemberViews = null });
     }
 
-    /// <summary>Makes the model an ensemble of <paramref name="count"/> independent copies (see <see cref="ModelSpec.Members"/>).</summary>
+    /// <summary>
+    /// Makes the model an ensemble of <paramref name="count"/> independent members (see <see cref="ModelSpec.Members"/>).
+    /// A mixed ensemble (<see cref="WithMemberViews"/>) keeps its pattern, repeated or cut to the new count: [0, 4]
+    /// becomes [0] (the plain network alone) for 1 member and [0, 4, 0] for 3.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The count is not between 1 and 32.</exception>
     public ModelBuilder WithMembers(int count)
     {
         if (count is < 1 or > 32) throw new ArgumentOutOfRangeException(nameof(count), count, "ensemble members must be between 1 and 32");
-        return Set(spec with { Members = count });
+        if (spec.MemberViews is not { } pattern || count == spec.Members) return Set(spec with { Members = count });
+        var views = Enumerable.Range(0, count).Select(k => pattern[k % pattern.Count]).ToArray();
+        if (views.Distinct().Count() > 1) return Set(spec with { Members = count, MemberViews = views });
+        var v = views[0]; // every member alike again: a plain ensemble (or one network)
+        return Set(spec with { Members = count, MemberViews = null, Views = v, ViewSize = v > 0 ? spec.ViewSize : 0, ViewPooling = v > 0 ? spec.ViewPooling : default });
+    }
+
+    /// <summary>
+    /// Makes the model a mixed ensemble with one member per entry, each running on the whole image (0) or on
+    /// <paramref name="views"/>-style rotated views (see <see cref="ModelSpec.MemberViews"/>): <c>WithMemberViews(0, 4)</c>
+    /// is the plain network and its 4-view form, averaged. The views' size and pooling are the spec's, or 5/8 of the
+    /// input and <see cref="ViewPooling.Mean"/> when the spec has no views yet.
+    /// </summary>
+    /// <param name="views">One entry per member (1 to 32), each 0, 4 or 8; the non-zero entries must agree.</param>
+    /// <exception cref="ArgumentException">The entries are not 0, 4 or 8, or two non-zero entries differ.</exception>
+    public ModelBuilder WithMemberViews(params int[] views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        if (views.Length is < 1 or > 32) throw new ArgumentException($"member views need 1 to 32 entries, got {views.Length}", nameof(views));
+        if (views.Any(v => v is not (0 or 4 or 8))) throw new ArgumentException($"member views [{string.Join(", ", views)}] must each be 0, 4 or 8", nameof(views));
+        var used = views.Where(v => v > 0).Distinct().ToArray();
+        if (used.Length > 1) throw new ArgumentException($"member views [{string.Join(", ", views)}] mix {string.Join(" and ", used)} views; use one view count", nameof(views));
+        var withViews = used.Length == 0 ? spec with { Views = 0, ViewSize = 0, ViewPooling = default }
+            : spec.Views == used[0] ? spec
+            : spec with { Views = used[0], ViewSize = spec.ViewSize > 0 ? spec.ViewSize : Math.Max(1, spec.InputSize * 5 / 8), ViewPooling = spec.Views > 0 ? spec.ViewPooling : ViewPooling.Mean };
+        return Set(views.Distinct().Count() == 1 ? withViews with { Members = views.Length, MemberViews = null }
+            : withViews with { Members = views.Length, MemberViews = views });
     }
 
     /// <summary>Validates the spec and builds the network, on <paramref name="device"/> if given (CPU otherwise).</summary>

@@ -134,6 +134,13 @@ internal static class ModelPlan
             throw new ArgumentException($"view pooling {spec.ViewPooling} is set but rotated views are off; set views to 4 or 8, or leave the pooling at {default(ViewPooling)}", nameof(spec));
         if (spec.Views > 0 && (spec.ViewSize < 1 || spec.ViewSize > spec.InputSize))
             throw new ArgumentException($"view size {spec.ViewSize} must be between 1 and the input size {spec.InputSize}", nameof(spec));
+        if (spec.MemberViews is { } memberViews)
+        {
+            if (memberViews.Count != spec.Members)
+                throw new ArgumentException($"member views [{string.Join(", ", memberViews)}] need one entry per member ({spec.Members})", nameof(spec));
+            if (memberViews.Any(v => v != 0 && v != spec.Views))
+                throw new ArgumentException($"member views [{string.Join(", ", memberViews)}] must each be 0 or the spec's views ({spec.Views})", nameof(spec));
+        }
     }
 
     private static void CheckRow(LayerSpec row, string name, bool needsChannels)

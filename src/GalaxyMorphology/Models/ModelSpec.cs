@@ -86,6 +86,42 @@ public sealed record ModelSpec
     /// <summary>How the views' features are joined (ignored when <see cref="Views"/> is 0).</summary>
     public ViewPooling ViewPooling { get; init; }
 
+    /// <summary>
+    /// A mixed ensemble: the rotated views of each member, one entry per member, each 0 or <see cref="Views"/>. For
+    /// example <c>Members = 2, Views = 4, MemberViews = [0, 4]</c> is the plain network and its 4-view form, whose
+    /// errors differ more than two plain copies' do. Null (the default) gives every member <see cref="Views"/>, and
+    /// is left out of the JSON, so the specs of other models read and write as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? MemberViews
+    {
+        get => memberViews;
+        init => memberViews = value is null ? null : Array.AsReadOnly(value.ToArray());
+    }
+
+    private readonly IReadOnlyList<int>? memberViews;
+
+    /// <summary>
+    /// The architecture of ensemble member <paramref name="member"/> as a single network: this spec with one member,
+    /// its own views (<see cref="MemberViews"/>) and no tree projection (an ensemble projects the members' mean once).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such member.</exception>
+    public ModelSpec MemberSpec(int member)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(member);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(member, Members);
+        var views = MemberViews is { } list ? list[member] : Views;
+        return this with
+        {
+            Members = 1,
+            MemberViews = null,
+            ProjectOntoTree = false,
+            Views = views,
+            ViewSize = views > 0 ? ViewSize : 0,
+            ViewPooling = views > 0 ? ViewPooling : default,
+        };
+    }
+
     /// <summary>How weights are initialised when the model is built.</summary>
     public WeightInitialization Initialization { get; init; } = WeightInitialization.Keras;
 

@@ -32,7 +32,8 @@ internal sealed class RotatedViews : nn.Module<Tensor, Tensor>
             var turned = v % 4 == 0 ? source : source.rot90(v % 4, (2, 3));
             parts.Add(turned.narrow(2, 0, size).narrow(3, 0, size));
         }
-        return cat(parts, 0).MoveToOuterDisposeScope();
+        // The turned corners come out of cat in the usual layout; the convolutions after it are faster channels-last.
+        return GalaxyNet.ChannelsLast(cat(parts, 0)).MoveToOuterDisposeScope();
     }
 }
 

@@ -91,10 +91,13 @@ public sealed class Checkpoint
 
     /// <summary>Loads the weights into <paramref name="model"/>, which must have the same <see cref="ModelSpec"/>.</summary>
     /// <exception cref="InvalidDataException">The model's spec differs; the message names the differences.</exception>
-    public void LoadWeightsInto(GalaxyNet model)
+    public void LoadWeightsInto(GalaxyNet model) => LoadWeightsInto(model, ignoreProjection: false);
+
+    /// <summary>The same, where <paramref name="ignoreProjection"/> lets the tree projection (which has no weights) differ.</summary>
+    internal void LoadWeightsInto(GalaxyNet model, bool ignoreProjection)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var differences = SpecDifferences(Spec, model.Spec);
+        var differences = SpecDifferences(ignoreProjection ? Spec with { ProjectOntoTree = model.Spec.ProjectOntoTree } : Spec, model.Spec);
         if (differences.Count > 0)
             throw new InvalidDataException($"checkpoint{Where} was written for a different model: {string.Join("; ", differences)}");
         using var stream = new MemoryStream(Weights, writable: false);

@@ -37,13 +37,43 @@ public static class PretrainedWeights
 
     /// <summary>
     /// How <paramref name="model"/> differs from the model the weights called <paramref name="name"/> were trained for,
-    /// as "field: a ≠ b" lines (see <see cref="Checkpoint.SpecDifferences"/>); empty when they fit it.
+    /// as "field: a ≠ b" lines (see <see cref="Checkpoint.SpecDifferences"/>); empty when they fit it. An ensemble fits
+    /// when the weights fit at least one of its members (<see cref="LoadInto"/> puts them into each member they fit);
+    /// otherwise the lines compare with its first member.
     /// </summary>
     /// <exception cref="ArgumentException">No weights of that name ship with the package.</exception>
     public static IReadOnlyList<string> SpecDifferences(string name, ModelSpec model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Checkpoint.SpecDifferences(Load(name).Spec, model);
+        var weights = Load(name).Spec;
+        if (model.Members == 1) return Checkpoint.SpecDifferences(weights, model);
+        var asMember = weights with { ProjectOntoTree = false }; // members never project; the projection has no weights
+        var differences = Enumerable.Range(0, model.Members).Select(k => Checkpoint.SpecDifferences(asMember, model.MemberSpec(k))).ToList();
+        return differences.FirstOrDefault(d => d.Count == 0) ?? differences[0];
+    }
+
+    /// <summary>
+    /// Loads the weights called <paramref name="name"/> into <paramref name="model"/>, or, for an ensemble, into each
+    /// member they fit (the others keep their weights: a mixed ensemble's plain member starts from them, its view
+    /// member from random weights). Returns how many networks received them.
+    /// </summary>
+    /// <exception cref="ArgumentException">No weights of that name ship with the package.</exception>
+    /// <exception cref="InvalidDataException">They fit neither the model nor any member; the message names the differences.</exception>
+    public static int LoadInto(string name, GalaxyNet model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var weights = Load(name);
+        if (model.Members.Count == 0)
+        {
+            weights.LoadWeightsInto(model);
+            return 1;
+        }
+        var asMember = weights.Spec with { ProjectOntoTree = false };
+        var fitting = model.Members.Where(m => Checkpoint.SpecDifferences(asMember, m.Spec).Count == 0).ToList();
+        if (fitting.Count == 0)
+            throw new InvalidDataException($"pretrained weights '{name}' fit no member of the ensemble: {string.Join("; ", SpecDifferences(name, model.Spec))}");
+        foreach (var member in fitting) weights.LoadWeightsInto(member, ignoreProjection: true);
+        return fitting.Count;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> (for <paramref name="parameter"/>) unless weights called <paramref name="name"/> ship.</summary>

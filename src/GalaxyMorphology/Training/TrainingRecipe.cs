@@ -54,6 +54,12 @@ public sealed record TrainingRecipe
     /// <summary>Decoupled or L2 weight decay, depending on the optimizer.</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// The number type of the training computation (<see cref="Models.TrainingPrecision"/>): float32, or bfloat16 mixed
+    /// precision with float32 weights. Evaluation, prediction and checkpoints are float32 either way.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; }
+
     /// <summary>Images per batch.</summary>
     public int BatchSize { get; init; } = 128;
 
@@ -215,6 +221,7 @@ public sealed record TrainingRecipe
         (StandardizeFromTrainingImages ? Preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null } : Preprocessing).Validate();
         if (Members is < 1 or > 32) throw new ArgumentException($"ensemble members must be between 1 and 32, got {Members}", nameof(Members));
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}", nameof(BatchSize));
+        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"unknown training precision '{Precision}'; precisions: float32, bfloat16", nameof(Precision));
         if (Epochs is < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}", nameof(Epochs));
         if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"the time budget must be positive, got {t}", nameof(TimeBudget));
         if (Epochs is null && TimeBudget is null) throw new ArgumentException("give epochs, a time budget, or both", nameof(Epochs));

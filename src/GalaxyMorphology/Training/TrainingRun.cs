@@ -93,9 +93,7 @@ public static class TrainingRun
                 throw new ArgumentException($"recipe '{recipe.Name}' starts from the pretrained weights '{pretrained}', made for another model " +
                     $"({string.Join("; ", differences)}): set PretrainedWeights to null (galaxy train: --init-weights none) to start from random weights", nameof(recipe));
         }
-        var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights)
-            : pretrained is not null ? PretrainedWeights.Load(pretrained)
-            : null;
+        var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights) : null;
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
@@ -123,9 +121,15 @@ public static class TrainingRun
         if (initial is not null)
         {
             initial.LoadWeightsInto(model);
-            logger.LogInformation("starting from {Weights}", pretrained is not null
-                ? $"the pretrained weights '{pretrained}' (trained on synthetic galaxies)" : $"the weights of {options.InitialWeights}");
+            logger.LogInformation("starting from the weights of {Weights}", options.InitialWeights);
         }
+        else if (pretrained is not null)
+        {
+            var loaded = PretrainedWeights.LoadInto(pretrained, model);
+            logger.LogInformation("starting from the pretrained weights '{Weights}' (trained on synthetic galaxies){Members}", pretrained,
+                model.Members.Count == 0 ? "" : $" in {loaded} of the {model.Members.Count} members; the others from random weights");
+        }
+        model.TrainingPrecision = recipe.Precision;
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
             .WithBatchSize(recipe.BatchSize)
@@ -182,6 +186,7 @@ public static class TrainingRun
             ["bestCheckpointFrom"] = recipe.BestCheckpointFrom,
             ["seed"] = options.Seed,
             ["batchSize"] = recipe.BatchSize,
+            ["precision"] = recipe.Precision.ToString(),
             ["epochs"] = recipe.Epochs,
             ["minutes"] = recipe.TimeBudget?.TotalMinutes,
             ["optimizer"] = recipe.Optimizer.ToString(),
