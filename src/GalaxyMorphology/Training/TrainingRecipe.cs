@@ -94,7 +94,8 @@ public sealed record TrainingRecipe
     /// <summary>
     /// Built-in weights (a <see cref="Training.PretrainedWeights"/> name) that a new run starts from instead of a random
     /// initialisation; null for a random start. The recipe's model must be the one the weights were trained for (the
-    /// <see cref="Cpu"/> recipe's, unchanged: change its model, input size, head or members and set this to null). A
+    /// <see cref="Cpu"/> recipe's, unchanged: change its model, input size or head and set this to null); in an ensemble
+    /// they go into each member they fit (<see cref="Training.PretrainedWeights.LoadInto"/>), and at least one must. A
     /// run given <see cref="TrainingRunOptions.InitialWeights"/> or resuming ignores it.
     /// </summary>
     public string? PretrainedWeights { get; init; }

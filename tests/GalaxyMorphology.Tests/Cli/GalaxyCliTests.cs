@@ -129,6 +129,35 @@ public sealed class GalaxyCliTests
     }
 
     [Fact]
+    public void Train_takes_a_precision_and_member_views_and_refuses_bad_ones_by_name()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        Run("synth", "--out", data, "--count", "16", "--seed", "4").Code.Should().Be(0);
+        JsonObject Recipe(string run) => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "recipe.json")))!.AsObject();
+
+        var mixed = Run("train", "--data", data, "--out", temp.File("mixed"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25",
+            "--precision", "bfloat16", "--member-views", "0,4", "--no-report");
+        mixed.Code.Should().Be(0, mixed.Err);
+        Recipe(temp.File("mixed"))["precision"]!.GetValue<string>().Should().Be("BFloat16");
+        Recipe(temp.File("mixed"))["pretrainedWeights"]!.GetValue<string>().Should().Be("cpunet-synthetic", "the plain member fits the shipped weights");
+        using (var model = GalaxyModel.Load(Path.Combine(temp.File("mixed"), "last.ckpt")))
+        {
+            model.Spec.Members.Should().Be(2);
+            model.Spec.MemberViews.Should().Equal(0, 4);
+        }
+
+        var badPrecision = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--precision", "half");
+        badPrecision.Code.Should().Be(2);
+        badPrecision.Err.Should().Contain("--precision").And.Contain("half");
+        var badViews = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "0,5");
+        badViews.Code.Should().Be(2);
+        badViews.Err.Should().Contain("--member-views").And.Contain("'5'");
+        Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "4,8").Err.Should().Contain("mixes 4 and 8");
+        Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--variant", "compact", "--member-views", "0,4").Code.Should().Be(2);
+    }
+
+    [Fact]
     public void Synth_train_evaluate_predict_work_end_to_end_with_json_contracts()
     {
         using var temp = new TestModels.TempFolder();
