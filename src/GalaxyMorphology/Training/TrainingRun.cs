@@ -127,7 +127,7 @@ public static class TrainingRun
         {
             var loaded = PretrainedWeights.LoadInto(pretrained, model);
             logger.LogInformation("starting from the pretrained weights '{Weights}' (trained on synthetic galaxies){Members}", pretrained,
-                model.Members.Count == 0 ? "" : $" in {loaded} of the {model.Members.Count} members; the others from random weights");
+                model.Members.Count == 0 || loaded == model.Members.Count ? "" : $" in {loaded} of the {model.Members.Count} members; the others from random weights");
         }
         model.TrainingPrecision = recipe.Precision;
         var builder = Trainer.For(model)
