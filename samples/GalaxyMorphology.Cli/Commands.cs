@@ -143,9 +143,15 @@ internal sealed class TrainCommand : ICliCommand
             var entries = memberViews.Split(',', StringSplitOptions.TrimEntries).Select(v =>
                 int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is 0 or 4 or 8 ? n
                     : throw new UsageException($"--member-views: '{v}' in '{memberViews}' is not 0, 4 or 8")).ToArray();
-            if (entries.Length is < 1 or > 32) throw new UsageException($"--member-views: give 1 to 32 entries, got {entries.Length}");
-            if (entries.Where(v => v > 0).Distinct().Count() > 1) throw new UsageException($"--member-views: '{memberViews}' mixes 4 and 8 views; use one view count");
-            recipe = recipe with { Model = ModelBuilder.FromSpec(model).WithMemberViews(entries).Spec, Members = entries.Length };
+            // The builder checks the rest (count, one view count) and names the values.
+            try
+            {
+                recipe = recipe with { Model = ModelBuilder.FromSpec(model).WithMemberViews(entries).Spec, Members = entries.Length };
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException($"--member-views: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)}");
+            }
         }
         if (args.OptionalInt("size", 8, 4096) is int size) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Size = size } };
         if (args.OptionalInt("members", 1, 32) is int members) recipe = recipe with { Members = members };

@@ -166,8 +166,8 @@ public sealed class ModelBuilder
         if (spec.MemberViews is not { } pattern || count == spec.Members) return Set(spec with { Members = count });
         var views = Enumerable.Range(0, count).Select(k => pattern[k % pattern.Count]).ToArray();
         if (views.Distinct().Count() > 1) return Set(spec with { Members = count, MemberViews = views });
-        var v = views[0]; // every member alike again: a plain ensemble (or one network)
-        return Set(spec with { Members = count, MemberViews = null, Views = v, ViewSize = v > 0 ? spec.ViewSize : 0, ViewPooling = v > 0 ? spec.ViewPooling : default });
+        // Every member alike again (one network, or copies of it): member 0's architecture, as many times as asked.
+        return Set(spec.MemberSpec(0) with { Members = count, ProjectOntoTree = spec.ProjectOntoTree });
     }
 
     /// <summary>

@@ -47,8 +47,7 @@ public static class PretrainedWeights
         ArgumentNullException.ThrowIfNull(model);
         var weights = Load(name).Spec;
         if (model.Members == 1) return Checkpoint.SpecDifferences(weights, model);
-        var asMember = weights with { ProjectOntoTree = false }; // members never project; the projection has no weights
-        var differences = Enumerable.Range(0, model.Members).Select(k => Checkpoint.SpecDifferences(asMember, model.MemberSpec(k))).ToList();
+        var differences = Enumerable.Range(0, model.Members).Select(k => MemberDifferences(weights, model.MemberSpec(k))).ToList();
         return differences.FirstOrDefault(d => d.Count == 0) ?? differences[0];
     }
 
@@ -68,13 +67,16 @@ public static class PretrainedWeights
             weights.LoadWeightsInto(model);
             return 1;
         }
-        var asMember = weights.Spec with { ProjectOntoTree = false };
-        var fitting = model.Members.Where(m => Checkpoint.SpecDifferences(asMember, m.Spec).Count == 0).ToList();
+        var fitting = model.Members.Where(m => MemberDifferences(weights.Spec, m.Spec).Count == 0).ToList();
         if (fitting.Count == 0)
             throw new InvalidDataException($"pretrained weights '{name}' fit no member of the ensemble: {string.Join("; ", SpecDifferences(name, model.Spec))}");
         foreach (var member in fitting) weights.LoadWeightsInto(member, ignoreProjection: true);
         return fitting.Count;
     }
+
+    /// <summary>How an ensemble member differs from the weights' model; members never project (the mean is projected once), and the projection has no weights.</summary>
+    private static IReadOnlyList<string> MemberDifferences(ModelSpec weights, ModelSpec member) =>
+        Checkpoint.SpecDifferences(weights with { ProjectOntoTree = member.ProjectOntoTree }, member);
 
     /// <summary>Throws <see cref="ArgumentException"/> (for <paramref name="parameter"/>) unless weights called <paramref name="name"/> ship.</summary>
     internal static void EnsureKnown(string? name, string parameter)

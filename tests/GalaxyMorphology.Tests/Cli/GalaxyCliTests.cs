@@ -153,7 +153,9 @@ public sealed class GalaxyCliTests
         var badViews = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "0,5");
         badViews.Code.Should().Be(2);
         badViews.Err.Should().Contain("--member-views").And.Contain("'5'");
-        Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "4,8").Err.Should().Contain("mixes 4 and 8");
+        var mixedCounts = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "4,8");
+        mixedCounts.Code.Should().Be(2);
+        mixedCounts.Err.Should().Contain("--member-views").And.Contain("mix 4 and 8");
         Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--variant", "compact", "--member-views", "0,4").Code.Should().Be(2);
     }
 
