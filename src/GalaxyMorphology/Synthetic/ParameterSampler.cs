@@ -21,10 +21,10 @@ internal static class ParameterSampler
 
         var kind = (GalaxyKind)rng.Categorical([0.33, 0.54, 0.12, 0.008, 0.004]);
         // Apparent size varies by a factor of about four, as in the Kaggle cut-outs; log-normal with a floor.
-        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.35) * 34f;
-        size = Math.Clamp(size, 10f, 100f);
+        var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.22) * 48f;
+        size = Math.Clamp(size, 14f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
-        var noise = noiseFactor * 0.017f * (float)Math.Exp(rng.Gaussian() * 0.2);
+        var noise = noiseFactor * 0.014f * (float)Math.Exp(rng.Gaussian() * 0.2);
 
         var b = new GalaxyParameters
         {
@@ -32,12 +32,12 @@ internal static class ParameterSampler
             CenterX = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             CenterY = Frame / 2 + (float)rng.Gaussian() * 1.5f,
             PositionAngle = (float)rng.Uniform(0, Math.PI),
-            SkyLevel = 0.0025f * (float)rng.Uniform(0.5, 1.5),
+            SkyLevel = 0.002f * (float)rng.Uniform(0.5, 1.5),
             NoiseSigma = noise,
             PsfSigma = (float)rng.Uniform(2.2, 3.8),
             TextureSeed = (uint)rng.NextUInt64(),
-            BulgeColor = Jitter(ref rng, (1.0f, 0.80f, 0.58f), 0.06f),
-            DiskColor = Jitter(ref rng, (0.8f, 0.86f, 1.0f), 0.08f),
+            BulgeColor = Jitter(ref rng, (1.0f, 0.66f, 0.36f), 0.08f),
+            DiskColor = Jitter(ref rng, (1.0f, 0.82f, 0.68f), 0.18f),
         };
 
         switch (kind)
@@ -78,9 +78,9 @@ internal static class ParameterSampler
             _ => (float)rng.Uniform(0.22, 0.47),
         };
         b.BulgeAxisRatio = b.AxisRatio;
-        b.SersicIndex = (float)rng.Uniform(1.5, 3.2);
+        b.SersicIndex = (float)rng.Uniform(1.2, 2.6);
         b.BulgeRadius = Math.Min(size * (float)rng.Uniform(0.7, 1.2), 55f);
-        b.BulgeFlux = brightness * (float)rng.Uniform(0.13, 0.3);
+        b.BulgeFlux = brightness * (float)rng.Uniform(0.04, 0.10);
         b.Extent = b.BulgeRadius * 2.6f;
     }
 
@@ -96,9 +96,9 @@ internal static class ParameterSampler
         SetBulge(ref rng, b, b.Prominence switch
         {
             BulgeProminence.None => (0f, 0f),
-            BulgeProminence.JustNoticeable => (0.15f, 0.7f),
-            BulgeProminence.Obvious => (0.27f, 1.5f),
-            _ => (0.45f, 2.6f),
+            BulgeProminence.JustNoticeable => (0.15f, 0.25f),
+            BulgeProminence.Obvious => (0.27f, 0.5f),
+            _ => (0.45f, 0.85f),
         });
         b.BulgeAxisRatio = 0.5f + 0.5f * b.AxisRatio;
 
@@ -113,7 +113,7 @@ internal static class ParameterSampler
                 ArmWinding.Medium => rng.Uniform(19, 26),
                 _ => rng.Uniform(30, 42),
             } * Math.PI / 180);
-            b.ArmStrength = (float)rng.Uniform(0.3, 0.7);
+            b.ArmStrength = (float)rng.Uniform(0.2, 0.55);
             b.ArmPhase = (float)rng.Uniform(0, 2 * Math.PI);
             b.Clumpiness = (float)rng.Uniform(0.2, 0.7);
         }
@@ -146,7 +146,7 @@ internal static class ParameterSampler
     {
         b.BulgeRadius = b.DiskScale * relative.Radius;
         b.BulgeFlux = b.DiskFlux * relative.Flux;
-        b.SersicIndex = (float)rng.Uniform(1.5, 4.0);
+        b.SersicIndex = (float)rng.Uniform(1.2, 3.0);
         b.BulgeAxisRatio = 1f;
     }
 
