@@ -10,7 +10,7 @@ namespace GalaxyMorphology.Benchmarks;
 
 /// <summary>
 /// RMSE on held-out real galaxies after training a recipe for a time budget: the experiments behind docs/results.md.
-/// Trains on --data (Kaggle layout), scores best and last checkpoints on --test, with and without 16-view TTA.
+/// Trains on --data (Kaggle layout), scores best and last checkpoints on --test, with and without 32-view TTA.
 /// </summary>
 public sealed class AccuracyScenario : IBenchmarkScenario
 {

@@ -11,7 +11,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class PredictScenario : IBenchmarkScenario
 {
     public string Name => "predict";
-    public string Description => "images/s of GalaxyModel.Predict over an image folder, without and with 16-view TTA (--variant compact --size 64 --images 512)";
+    public string Description => "images/s of GalaxyModel.Predict over an image folder, without and with 32-view TTA (--variant compact --size 64 --images 512)";
 
     public int Run(BenchmarkArgs args)
     {

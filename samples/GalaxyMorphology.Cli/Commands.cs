@@ -252,7 +252,7 @@ internal sealed class EvaluateCommand : ICliCommand
     [
         new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("data", "DIR", "Kaggle-layout folder with labels"),
-        new("tta", null, "average 16 views: the 8 rotations and flips of two copies turned 5° either way"),
+        new("tta", null, "average 32 views: the 8 rotations and flips of four copies turned 5° either way, zoomed to 0.93 and 1.03"),
         new("batch", "B", "batch size", "64"),
         new("json", null, "print a JSON result line last"),
     ];
@@ -291,7 +291,7 @@ internal sealed class PredictCommand : ICliCommand
         new("model", "CKPT", "checkpoint file (best.ckpt); several, comma-separated, are averaged"),
         new("images", "DIR", "folder of <GalaxyID>.jpg images"),
         new("out", "FILE", "submission CSV to write (atomically)"),
-        new("tta", null, "average 16 views: the 8 rotations and flips of two copies turned 5° either way"),
+        new("tta", null, "average 32 views: the 8 rotations and flips of four copies turned 5° either way, zoomed to 0.93 and 1.03"),
         new("batch", "B", "batch size", "64"),
         new("json", null, "print a JSON result line last"),
     ];

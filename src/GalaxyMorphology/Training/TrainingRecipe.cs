@@ -88,7 +88,7 @@ public sealed record TrainingRecipe
     /// <summary>Keep decoded, preprocessed images in memory after the first epoch (right for small sets).</summary>
     public bool CacheInMemory { get; init; } = true;
 
-    /// <summary>Whether evaluation and prediction should average 16 views of each image, the 8 rotations and flips of two slightly turned copies (<see cref="Inference.TestTimeAugmentation"/>; the recommended default for this recipe).</summary>
+    /// <summary>Whether evaluation and prediction should average 32 views of each image, the 8 rotations and flips of four slightly turned and zoomed copies (<see cref="Inference.TestTimeAugmentation"/>; the recommended default for this recipe).</summary>
     public bool TestTimeAugmentation { get; init; }
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed record TrainingRecipe
     /// with statistics of the training images, <see cref="AugmentationOptions.Mild"/> augmentation, AdamW (decoupled
     /// weight decay 0.3) with cosine decay over a 15-minute budget, batch 32, 2% validation (small sets need every galaxy for training), <c>best.ckpt</c> taken
     /// from the last 5% of the budget (<see cref="BestCheckpointFrom"/>, where the learning rate is under 1% of its peak,
-    /// so it is in effect the annealed end of the run rather than an epoch picked on a few dozen galaxies), and 16-view test-time augmentation, starting
+    /// so it is in effect the annealed end of the run rather than an epoch picked on a few dozen galaxies), and 32-view test-time augmentation, starting
     /// from weights pre-trained on synthetic galaxies (<see cref="PretrainedWeights.CpuNetSynthetic"/>). See
     /// docs/results.md for what each part is worth.
     /// </summary>

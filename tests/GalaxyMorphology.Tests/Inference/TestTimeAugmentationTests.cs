@@ -17,7 +17,7 @@ public sealed class TestTimeAugmentationTests
         using var x = rand(2, 3, 16, 16);
         var calls = 0;
         using var mean = TestTimeAugmentation.Predict(v => { calls++; return net.forward(v); }, x);
-        calls.Should().Be(TestTimeAugmentation.Views).And.Be(16, "8 rotations and flips of 2 turned copies");
+        calls.Should().Be(TestTimeAugmentation.Views).And.Be(32, "8 rotations and flips of 4 turned copies");
         mean.shape.Should().Equal(2, 37);
         using var plain = net.forward(x);
         mean.allclose(plain, rtol: 1e-3, atol: 1e-4).Should().BeFalse("the mean runs over other views than the image itself");
@@ -34,7 +34,7 @@ public sealed class TestTimeAugmentationTests
         using var a = TestTimeAugmentation.Predict(net.forward, x);
         using var b = TestTimeAugmentation.Predict(net.forward, turned);
         using var c = TestTimeAugmentation.Predict(net.forward, mirrored);
-        b.allclose(a, rtol: 1e-4, atol: 1e-5).Should().BeTrue("a quarter turn only reorders the 16 views");
+        b.allclose(a, rtol: 1e-4, atol: 1e-5).Should().BeTrue("a quarter turn only reorders the 32 views");
         c.allclose(a, rtol: 1e-4, atol: 1e-5).Should().BeTrue("the turned copies come in mirrored pairs (-5° and +5°), so mirroring only reorders them");
     }
 

@@ -112,12 +112,12 @@ public sealed class RotatedViewsTests
         using var x = rand(3, 3, 16, 16);
         using var quick = Evaluator.Forward(net, x, tta: true);
         using var full = TestTimeAugmentation.Predict(net.forward, x);
-        quick.allclose(full, rtol: 1e-4, atol: 1e-5).Should().BeTrue("the 12 views left out repeat the 4 run");
+        quick.allclose(full, rtol: 1e-4, atol: 1e-5).Should().BeTrue("the 24 views left out repeat the 8 run");
         using var plain = net.forward(x);
         quick.allclose(plain, rtol: 1e-4, atol: 1e-5).Should().BeFalse("the mirror image still adds a view");
         var calls = 0;
         using var counted = TestTimeAugmentation.Predict(v => { calls++; return net.forward(v); }, x, turns: 1, mirrors: 2);
-        calls.Should().Be(4, "the identity and the mirror image of each of the 2 turned copies");
+        calls.Should().Be(8, "the identity and the mirror image of each of the 4 turned copies");
     }
 
     [Fact]
