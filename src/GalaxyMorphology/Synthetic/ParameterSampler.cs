@@ -20,7 +20,8 @@ internal static class ParameterSampler
         };
 
         var kind = (GalaxyKind)rng.Categorical([0.33, 0.54, 0.12, 0.008, 0.004]);
-        // Apparent size varies by a factor of about four, as in the Kaggle cut-outs; log-normal with a floor.
+        // The Kaggle cut-outs are scaled by each galaxy's Petrosian radius, so apparent sizes vary little: log-normal
+        // around 48 px with a floor, calibrated with the other constants below on the real sample (docs/synthetic.md).
         var size = sizeFactor * (float)Math.Exp(rng.Gaussian() * 0.22) * 48f;
         size = Math.Clamp(size, 14f, 100f);
         var brightness = fluxFactor * (float)Math.Exp(rng.Gaussian() * 0.4);
