@@ -21,7 +21,8 @@ namespace GalaxyMorphology.Training;
 public sealed class Trainer : IDisposable
 {
     private readonly Device device;
-    private readonly OptimizerHelper optimizer;
+    private readonly TimeProvider time;
+    private OptimizerHelper optimizer;
     private readonly Checkpoint? resume;
     private int completedEpochs;
     private int plannedEpochs;
@@ -32,7 +33,29 @@ public sealed class Trainer : IDisposable
     private EpochMetrics? lastMetrics;
     private bool fitted;
     private double budgetSecondsBefore;
-    private Stopwatch fitClock = new();
+    private long? fitStart;
+    private BudgetPlan budgetPlan;
+    private int estimatedEpochs;
+
+    /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
+    private enum BudgetPlan
+    {
+        /// <summary>Not decided yet, or not a budget-only run.</summary>
+        None,
+        /// <summary>The first epochs were timed and thrown away; the run trains the planned epochs as an epoch-count run would.</summary>
+        Planned,
+        /// <summary>Too few epochs fit the budget to time any: the schedule follows the clock (not reproducible).</summary>
+        Clock,
+    }
+
+    /// <summary>Epochs a budget-only run trains and throws away to time itself before it plans.</summary>
+    internal const int TimedEpochs = 2;
+
+    /// <summary>A budget-only run plans when at least this many epochs seem to fit; below it the schedule follows the clock.</summary>
+    internal const int MinPlannedEpochs = 8;
+
+    /// <summary>Share of the remaining budget a plan fills, leaving room for the machine to slow down.</summary>
+    internal const double PlanShare = 0.9;
 
     /// <summary>Starts building a trainer for <paramref name="model"/>.</summary>
     public static TrainerBuilder For(GalaxyNet model) => new(model);
@@ -42,19 +65,25 @@ public sealed class Trainer : IDisposable
         Model = model;
         Options = options;
         this.resume = resume;
+        time = options.TimeProvider;
         device = TorchRuntime.Device(options.Device);
         if (options.Threads is int threads) torch.set_num_threads(threads);
         if (resume is not null) resume.LoadWeightsInto(model);
         model.to(device);
-        var parameters = model.parameters();
-        optimizer = options.Optimizer switch
-        {
-            OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
-            OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov && options.Momentum > 0),
-            _ => new Adam(parameters, options.LearningRate, options.WeightDecay),
-        };
+        optimizer = CreateOptimizer();
         plateauRate = options.LearningRate;
         if (resume is not null) RestoreState(resume);
+    }
+
+    private OptimizerHelper CreateOptimizer()
+    {
+        var parameters = Model.parameters();
+        return Options.Optimizer switch
+        {
+            OptimizerKind.AdamW => optim.AdamW(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(parameters, Options.LearningRate, momentum: Options.Momentum, weight_decay: Options.WeightDecay, nesterov: Options.Nesterov && Options.Momentum > 0),
+            _ => new Adam(parameters, Options.LearningRate, Options.WeightDecay),
+        };
     }
 
     /// <summary>The model being trained.</summary>
@@ -84,8 +113,8 @@ public sealed class Trainer : IDisposable
 
         var history = new TrainingHistory();
         var context = new TrainingContext(this, history) { CompletedEpochs = completedEpochs };
-        var clock = Stopwatch.StartNew();
-        fitClock = clock;
+        var clock = new Timer(time);
+        fitStart = clock.Start;
         if (resume is null) torch.manual_seed(Options.Seed);
 
         using var trainLoader = new GalaxyDataLoader(train, new GalaxyDataLoaderOptions
@@ -101,10 +130,15 @@ public sealed class Trainer : IDisposable
         foreach (var c in Options.Callbacks) c.OnTrainBegin(context);
         try
         {
-            while ((TimeDriven || completedEpochs < plannedEpochs) && !context.StopTraining)
+            var go = resume is not null || Options.TimeBudget is null || Options.Epochs is not null
+                || PlanBudget(history, trainLoader, validationLoader, clock, progress, cancellationToken);
+            context.PlannedEpochs = plannedEpochs;
+            while (go && (TimeDriven || completedEpochs < plannedEpochs) && !context.StopTraining)
             {
                 if (!RunEpoch(context, trainLoader, validationLoader, clock, progress, cancellationToken)) break;
             }
+            if (budgetPlan == BudgetPlan.Planned && history.StopReason == StopReason.Completed && completedEpochs >= plannedEpochs)
+                history.StopMessage = $"all {plannedEpochs} planned epochs completed within the time budget of {Options.TimeBudget!.Value.TotalMinutes:0.##} min";
         }
         finally
         {
@@ -135,12 +169,12 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Runs one epoch; returns false when training must stop (cancelled, budget, stop flag).</summary>
-    private bool RunEpoch(TrainingContext context, GalaxyDataLoader loader, GalaxyDataLoader? validationLoader, Stopwatch clock,
+    private bool RunEpoch(TrainingContext context, GalaxyDataLoader loader, GalaxyDataLoader? validationLoader, Timer clock,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var history = context.History;
         var epoch = completedEpochs + 1;
-        var epochClock = Stopwatch.StartNew();
+        var epochClock = new Timer(time);
         // If the heap grew during the last epoch (its validation included), its free pages go back to the OS, so
         // fragmentation cannot make the resident set creep upwards across epochs.
         NativeMemoryTuning.ReleaseFreeMemoryIfHeapGrew();
@@ -152,58 +186,26 @@ public sealed class Trainer : IDisposable
         long images = 0;
         var batchIndex = 0;
         var stop = false;
-        var calibrated = Options.TimeBudget is null || completedEpochs > 0 || plannedEpochs != int.MaxValue;
+        var calibrated = !TimeDriven || completedEpochs > 0 || estimatedEpochs > 0;
         double trainSeconds;
-        var waitClock = new Stopwatch();
+        double waitSeconds = 0;
         try
         {
             using var batchesOfEpoch = loader.Epoch(completedEpochs, cancellationToken).GetEnumerator();
             while (true)
             {
                 // Time blocked on the loader: the workers decode and augment ahead, so this stays near 0 unless they starve training.
-                waitClock.Start();
+                var waitStart = time.GetTimestamp();
                 var more = batchesOfEpoch.MoveNext();
-                waitClock.Stop();
+                waitSeconds += time.GetElapsedTime(waitStart).TotalSeconds;
                 if (!more) break;
                 var batch = batchesOfEpoch.Current;
                 float lossValue;
                 using (batch)
                 {
-                    var lr = CurrentRate(batches);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    bool finite;
-                    // The forward pass's activations are freed before the optimizer step; the gradients stay allocated
-                    // (zeroed in place) and the Adam update allocates nothing. Every batch then allocates the same sizes in
-                    // the same order from the same free space, and the native heap settles instead of creeping upwards.
-                    using (var scope = NewDisposeScope())
-                    {
-                        var x = batch.Images.to(device);
-                        var y = batch.Targets!.to(device);
-                        var prediction = Model.forward(x);
-                        var loss = Loss(prediction, y);
-                        lossValue = loss.item<float>();
-                        finite = float.IsFinite(lossValue);
-                        if (finite)
-                        {
-                            optimizer.zero_grad();
-                            loss.backward();
-                            metrics.Add(prediction, y);
-                        }
-                    }
-                    if (finite)
-                    {
-                        using var scope = NewDisposeScope();
-                        if (Options.GradientClipNorm is double maxNorm) nn.utils.clip_grad_norm_(Model.parameters(), maxNorm);
-                        optimizer.step();
-                        lossSum += (double)lossValue * batch.Count;
-                    }
-                    else
-                    {
-                        Options.Logger.LogTrainingWarning(string.Create(CultureInfo.InvariantCulture,
-                            $"epoch {epoch} batch {batchIndex}: loss is {lossValue}; the update was skipped (add TerminateOnNaN to stop)"));
-                    }
+                    lossValue = TrainBatch(batch, CurrentRate(batches), metrics, epoch, batchIndex);
+                    if (float.IsFinite(lossValue)) lossSum += (double)lossValue * batch.Count;
                     images += batch.Count;
-                    globalStep++;
                 }
                 NativeMemoryTuning.RunDueFinalizers();
                 foreach (var c in Options.Callbacks) c.OnBatchEnd(context, epoch, batchIndex, lossValue);
@@ -213,7 +215,7 @@ public sealed class Trainer : IDisposable
                     images / Math.Max(elapsed, 1e-9), clock.Elapsed, lastMetrics));
                 if (!calibrated && batchIndex == Math.Min(3, batches))
                 {
-                    Calibrate(clock, elapsed / batchIndex * batches, validationLoader, elapsed / batchIndex);
+                    estimatedEpochs = EpochsThatFit(elapsed / batchIndex, batches, validationLoader);
                     calibrated = true;
                 }
                 if (context.StopTraining) { stop = true; break; }
@@ -249,16 +251,18 @@ public sealed class Trainer : IDisposable
         var result = new EpochMetrics(epoch, metrics.Count > 0 ? lossSum / metrics.Count : double.NaN, metrics.Rmse, valLoss, valRmse,
             optimizer.ParamGroups.First().LearningRate, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9))
         {
-            DataWaitSeconds = waitClock.Elapsed.TotalSeconds,
+            DataWaitSeconds = waitSeconds,
         };
         completedEpochs = epoch;
         context.CompletedEpochs = epoch;
         lastMetrics = result;
         history.Add(result);
         StepPlateau(result);
-        if (Options.TimeBudget is TimeSpan total && Options.Epochs is null && completedEpochs == 1 && !stop)
-            Replan(clock, epochClock.Elapsed.TotalSeconds, total);
-        context.PlannedEpochs = plannedEpochs;
+        if (TimeDriven && completedEpochs == 1 && !stop)
+            ReestimateFromFirstEpoch(epochClock.Elapsed.TotalSeconds);
+        if (budgetPlan == BudgetPlan.Planned && !stop && completedEpochs < plannedEpochs)
+            ReplanIfLate(history);
+        context.PlannedEpochs = PlannedOrEstimated;
         context.RunFraction = TimeDriven
             ? BudgetFraction
             : plannedEpochs == int.MaxValue ? 0 : Math.Clamp((double)completedEpochs / plannedEpochs, 0, 1);
@@ -274,34 +278,183 @@ public sealed class Trainer : IDisposable
         return !stop && !context.StopTraining;
     }
 
-    /// <summary>Only a time budget decides the length: the schedule then follows the fraction of the budget spent.</summary>
-    private bool TimeDriven => Options.TimeBudget is not null && Options.Epochs is null;
+    /// <summary>
+    /// A run with only a time budget that held too few epochs to plan: the schedule follows the fraction of the budget
+    /// spent, and the run is not reproducible.
+    /// </summary>
+    private bool TimeDriven => budgetPlan == BudgetPlan.Clock;
 
     /// <summary>Budget seconds spent, counting those before a resume.</summary>
-    private double BudgetElapsed => budgetSecondsBefore + fitClock.Elapsed.TotalSeconds;
+    private double BudgetElapsed => budgetSecondsBefore + (fitStart is long start ? time.GetElapsedTime(start).TotalSeconds : 0);
 
     /// <summary>The share of the time budget spent, 0..1 (only meaningful with a budget).</summary>
     private double BudgetFraction => Math.Clamp(BudgetElapsed / Options.TimeBudget!.Value.TotalSeconds, 0, 1);
 
-    private int PlannedForDisplay() => plannedEpochs == int.MaxValue ? 0 : plannedEpochs;
+    private int PlannedForDisplay() => plannedEpochs != int.MaxValue ? plannedEpochs : estimatedEpochs;
+
+    private int PlannedOrEstimated => plannedEpochs != int.MaxValue || estimatedEpochs == 0 ? plannedEpochs : estimatedEpochs;
 
     private double EstimatedValidationSeconds(GalaxyDataLoader? validationLoader, double secondsPerTrainBatch) =>
         validationLoader is null ? 0 : validationLoader.BatchCount * secondsPerTrainBatch * 0.4;
 
-    /// <summary>First guess of the epochs that fit the budget, from the first batches (fixes the cosine horizon early).</summary>
-    private void Calibrate(Stopwatch clock, double trainEpochSeconds, GalaxyDataLoader? validationLoader, double secondsPerBatch)
+    /// <summary>Epochs that fit the whole budget at this speed (a first guess from the first batches).</summary>
+    private int EpochsThatFit(double secondsPerBatch, int batches, GalaxyDataLoader? validationLoader)
     {
-        var epochSeconds = trainEpochSeconds + EstimatedValidationSeconds(validationLoader, secondsPerBatch);
-        var budget = Options.TimeBudget!.Value.TotalSeconds;
-        plannedEpochs = Math.Max(1, (int)Math.Floor(budget / Math.Max(epochSeconds, 1e-6)));
+        var epochSeconds = secondsPerBatch * batches + EstimatedValidationSeconds(validationLoader, secondsPerBatch);
+        return Math.Max(1, (int)Math.Floor(Options.TimeBudget!.Value.TotalSeconds / Math.Max(epochSeconds, 1e-6)));
     }
 
-    /// <summary>After the first full epoch, the measured epoch time fixes the number of epochs that fit the budget.</summary>
-    private void Replan(Stopwatch clock, double epochSeconds, TimeSpan budget)
+    /// <summary>
+    /// Times a run that has only a time budget, then plans it: trains <see cref="TimedEpochs"/> epochs (validating the
+    /// last) to measure an epoch at full speed (the first fills the image cache), throws that training away (weights,
+    /// optimizer, random state), and fixes the number of epochs that fit <see cref="PlanShare"/> of the remaining budget.
+    /// The run then trains exactly like one given that many epochs and the same seed, so it can be repeated bit for
+    /// bit. When fewer than <see cref="MinPlannedEpochs"/> epochs fit the budget (seen after three batches), it stops
+    /// timing at once and the schedule follows the clock instead. Returns false when cancelled.
+    /// </summary>
+    private bool PlanBudget(TrainingHistory history, GalaxyDataLoader loader, GalaxyDataLoader? validationLoader, Timer clock,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var remaining = budget.TotalSeconds - clock.Elapsed.TotalSeconds;
-        plannedEpochs = completedEpochs + Math.Max(0, (int)Math.Floor(remaining / Math.Max(epochSeconds, 1e-6)));
-        Options.Logger.LogEpoch($"time budget: {plannedEpochs} epochs fit in {budget.TotalMinutes:0.##} min");
+        var budget = Options.TimeBudget!.Value;
+        var batches = loader.BatchCount;
+        var initial = SnapshotWeights();
+        var epochSeconds = 0.0;
+        var timed = false;
+        try
+        {
+            Model.train();
+            for (var e = 0; e < TimedEpochs && !cancellationToken.IsCancellationRequested; e++)
+            {
+                var epochClock = new Timer(time);
+                var batchIndex = 0;
+                var metrics = new RmseAccumulator();
+                foreach (var batch in loader.Epoch(e, cancellationToken))
+                {
+                    using (batch) TrainBatch(batch, CurrentRate(batches), metrics, e + 1, batchIndex);
+                    NativeMemoryTuning.RunDueFinalizers();
+                    batchIndex++;
+                    progress?.Report(new TrainingProgress(e + 1, TimedEpochs, batchIndex, batches, "timing", double.NaN, double.NaN, clock.Elapsed, null));
+                    var elapsed = epochClock.Elapsed.TotalSeconds;
+                    if (e == 0 && batchIndex == Math.Min(3, batches))
+                    {
+                        estimatedEpochs = EpochsThatFit(elapsed / batchIndex, batches, validationLoader);
+                        if (estimatedEpochs < MinPlannedEpochs) break;
+                    }
+                    if (cancellationToken.IsCancellationRequested) break;
+                }
+                if (estimatedEpochs < MinPlannedEpochs) break;
+                if (e == TimedEpochs - 1 && !cancellationToken.IsCancellationRequested)
+                {
+                    if (validationLoader is not null) Validate(validationLoader, e + 1, clock, progress, cancellationToken);
+                    epochSeconds = epochClock.Elapsed.TotalSeconds;
+                    timed = true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Back to the state a run given its epochs starts from: initial weights and statistics, a fresh optimizer, the seed.
+            RestoreWeights(initial);
+            foreach (var tensor in initial.Values) tensor.Dispose();
+            optimizer.Dispose();
+            optimizer = CreateOptimizer();
+            torch.manual_seed(Options.Seed);
+            globalStep = 0;
+            plateauRate = Options.LearningRate;
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            history.StopReason = StopReason.Cancelled;
+            history.StopMessage = "cancelled while timing the first epochs for the time budget; nothing was trained";
+            return false;
+        }
+        if (!timed)
+        {
+            budgetPlan = BudgetPlan.Clock;
+            Options.Logger.LogEpoch($"time budget: about {estimatedEpochs} epochs fit in {budget.TotalMinutes:0.##} min, too few to plan; the schedule follows the clock (such a run cannot be repeated exactly)");
+            return true;
+        }
+        var remaining = budget.TotalSeconds - BudgetElapsed;
+        plannedEpochs = Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
+        budgetPlan = BudgetPlan.Planned;
+        history.PlannedEpochs = plannedEpochs;
+        Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
+            $"time budget: {plannedEpochs} epochs planned for {budget.TotalMinutes:0.##} min (an epoch timed at {epochSeconds:0.00}s); the same seed and {plannedEpochs} epochs repeat this run exactly"));
+        return true;
+    }
+
+    /// <summary>Clock-driven runs: the first full epoch gives a better guess of the epochs that fit (for display).</summary>
+    private void ReestimateFromFirstEpoch(double epochSeconds)
+    {
+        var remaining = Options.TimeBudget!.Value.TotalSeconds - BudgetElapsed;
+        estimatedEpochs = completedEpochs + Math.Max(0, (int)Math.Floor(remaining / Math.Max(epochSeconds, 1e-6)));
+    }
+
+    /// <summary>
+    /// A planned run whose machine slowed down so much that its remaining epochs no longer fit the budget plans again
+    /// (so that it still ends on an annealed schedule rather than being cut off); it can then no longer be repeated exactly.
+    /// </summary>
+    private void ReplanIfLate(TrainingHistory history)
+    {
+        // The median of the last three epochs: one slow epoch (a pause) is not a slower machine, two in a row are.
+        var recent = history.Epochs.TakeLast(3).Select(e => e.Seconds).Order().ElementAt(Math.Min(history.Epochs.Count, 3) / 2);
+        var remaining = Options.TimeBudget!.Value.TotalSeconds - BudgetElapsed;
+        if ((plannedEpochs - completedEpochs) * recent <= remaining) return;
+        var before = plannedEpochs;
+        plannedEpochs = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(recent, 1e-6)));
+        history.PlannedEpochs = plannedEpochs;
+        history.Replanned = true;
+        Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
+            $"time budget: the last epochs took {recent:0.00}s each, so the {before - completedEpochs} left no longer fit; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
+    }
+
+    /// <summary>One optimizer step on one batch at learning rate <paramref name="lr"/>; returns the batch loss (not finite: the step was skipped).</summary>
+    private float TrainBatch(GalaxyBatch batch, double lr, RmseAccumulator metrics, int epoch, int batchIndex)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        float lossValue;
+        bool finite;
+        // The forward pass's activations are freed before the optimizer step; the gradients stay allocated
+        // (zeroed in place) and the Adam update allocates nothing. Every batch then allocates the same sizes in
+        // the same order from the same free space, and the native heap settles instead of creeping upwards.
+        using (var scope = NewDisposeScope())
+        {
+            var x = batch.Images.to(device);
+            var y = batch.Targets!.to(device);
+            var prediction = Model.forward(x);
+            var loss = Loss(prediction, y);
+            lossValue = loss.item<float>();
+            finite = float.IsFinite(lossValue);
+            if (finite)
+            {
+                optimizer.zero_grad();
+                loss.backward();
+                metrics.Add(prediction, y);
+            }
+        }
+        if (finite)
+        {
+            using var scope = NewDisposeScope();
+            if (Options.GradientClipNorm is double maxNorm) nn.utils.clip_grad_norm_(Model.parameters(), maxNorm);
+            optimizer.step();
+        }
+        else
+        {
+            Options.Logger.LogTrainingWarning(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch} batch {batchIndex}: loss is {lossValue}; the update was skipped (add TerminateOnNaN to stop)"));
+        }
+        globalStep++;
+        return lossValue;
+    }
+
+    /// <summary>Elapsed time from a start read off the trainer's <see cref="TimeProvider"/>.</summary>
+    private sealed class Timer(TimeProvider time)
+    {
+        public long Start { get; } = time.GetTimestamp();
+        public TimeSpan Elapsed => time.GetElapsedTime(Start);
     }
 
     private double CurrentRate(int batchesPerEpoch)
@@ -342,7 +495,7 @@ public sealed class Trainer : IDisposable
         _ => nn.functional.mse_loss(prediction, target),
     };
 
-    private (double Loss, double Rmse) Validate(GalaxyDataLoader loader, int epoch, Stopwatch clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private (double Loss, double Rmse) Validate(GalaxyDataLoader loader, int epoch, Timer clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var accumulator = new RmseAccumulator();
         double lossSum = 0;
@@ -395,6 +548,7 @@ public sealed class Trainer : IDisposable
         {
             ["completedEpochs"] = completedEpochs,
             ["plannedEpochs"] = plannedEpochs == int.MaxValue ? null : plannedEpochs,
+            ["budgetPlan"] = budgetPlan == BudgetPlan.None ? null : budgetPlan.ToString().ToLowerInvariant(),
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
@@ -412,6 +566,14 @@ public sealed class Trainer : IDisposable
         checkpoint.RestoreRandomState();
         completedEpochs = (int?)state["completedEpochs"] ?? checkpoint.Epoch;
         plannedEpochs = (int?)state["plannedEpochs"] ?? 0;
+        // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
+        // plans existed) keeps following the clock.
+        budgetPlan = (string?)state["budgetPlan"] switch
+        {
+            "planned" when plannedEpochs > 0 => BudgetPlan.Planned,
+            _ when Options.TimeBudget is not null && Options.Epochs is null => BudgetPlan.Clock,
+            _ => BudgetPlan.None,
+        };
         globalStep = (long?)state["globalStep"] ?? 0;
         budgetSecondsBefore = (double?)state["budgetSeconds"] ?? 0;
         plateauRate = (double?)state["plateauRate"] ?? Options.LearningRate;

@@ -74,6 +74,11 @@ public sealed record TrainerOptions
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
     /// <summary>Logger.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+    /// <summary>
+    /// The clock the time budget and the timings read (<see cref="TimeProvider.System"/>); a test or a simulation can
+    /// pass its own.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     internal void Validate()
     {
@@ -92,6 +97,7 @@ public sealed record TrainerOptions
         Check(WorkerThreads >= 0, nameof(WorkerThreads), WorkerThreads, "must be 0 or more");
         Check(PrefetchBatches >= 1, nameof(PrefetchBatches), PrefetchBatches, "must be at least 1");
         Check(GradientClipNorm is null or > 0, nameof(GradientClipNorm), GradientClipNorm, "must be positive");
+        if (TimeProvider is null) throw new ArgumentException("TimeProvider must be set", nameof(TimeProvider));
         Schedule.Validate();
     }
 }

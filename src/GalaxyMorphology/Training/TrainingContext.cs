@@ -23,15 +23,18 @@ public sealed class TrainingContext
     /// <summary>The history so far.</summary>
     public TrainingHistory History { get; }
 
-    /// <summary>Epochs planned in total (may change once a time budget has been calibrated).</summary>
+    /// <summary>
+    /// Epochs planned in total: the given epochs, or for a run given only a time budget the epochs it planned after
+    /// timing itself (or, if it follows the clock, an estimate); int.MaxValue while unknown.
+    /// </summary>
     public int PlannedEpochs { get; internal set; }
 
     /// <summary>Completed epochs, counting those before a resume.</summary>
     public int CompletedEpochs { get; internal set; }
 
     /// <summary>
-    /// How far through its plan the run is, 0..1, when epoch callbacks run: the share of the time budget spent when only
-    /// a budget decides the length, otherwise completed epochs over planned epochs (counting those before a resume).
+    /// How far through its plan the run is, 0..1, when epoch callbacks run: completed epochs over planned epochs
+    /// (counting those before a resume), or the share of the time budget spent when the run follows the clock.
     /// </summary>
     public double RunFraction { get; internal set; }
 

@@ -76,6 +76,17 @@ public sealed class TrainingHistory
     /// <summary>The best checkpoint written by a <see cref="Callbacks.ModelCheckpoint"/>, if any.</summary>
     public string? BestCheckpoint { get; internal set; }
 
+    /// <summary>
+    /// The epochs a run given only a time budget planned after timing its first two epochs (which it then threw away):
+    /// training the same model with the same seed for this many epochs repeats the run bit for bit (while
+    /// <see cref="Replanned"/> is false). Null when the epochs were given, or when so few epochs fit the budget that the
+    /// schedule followed the clock instead.
+    /// </summary>
+    public int? PlannedEpochs { get; internal set; }
+
+    /// <summary>True when the machine slowed down so much during a planned run that it planned again to stay within its budget.</summary>
+    public bool Replanned { get; internal set; }
+
     /// <summary>Total wall-clock seconds of the call.</summary>
     public double Seconds { get; internal set; }
 

@@ -36,6 +36,9 @@ public sealed record TrainingRunOptions
 
     /// <summary>More callbacks after the run's own (best and last checkpoints, CSV log, NaN guard).</summary>
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+
+    /// <summary>The clock the time budget reads (<see cref="TrainerOptions.TimeProvider"/>).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What a finished (or cancelled) run produced.</summary>
@@ -144,7 +147,8 @@ public static class TrainingRun
                 new ModelCheckpoint(best, "val_loss", MonitorMode.Min, saveBestOnly: true, bestFrom: recipe.BestCheckpointFrom),
                 new ModelCheckpoint(last),
                 new CsvLogger(csv, append: resume is not null))
-            .WithCallbacks([.. options.Callbacks]);
+            .WithCallbacks([.. options.Callbacks])
+            .WithOptions(o => o with { TimeProvider = options.TimeProvider });
         if (recipe.Epochs is int epochs) builder = builder.WithEpochs(epochs);
         if (recipe.TimeBudget is TimeSpan budget) builder = builder.WithTimeBudget(budget);
         if (options.Threads is int threads) builder = builder.WithThreads(threads);

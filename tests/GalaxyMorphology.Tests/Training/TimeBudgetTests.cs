@@ -1,0 +1,158 @@
+using GalaxyMorphology.Data;
+using GalaxyMorphology.Inference;
+using GalaxyMorphology.Synthetic;
+using GalaxyMorphology.Tests.Support;
+using GalaxyMorphology.Training;
+using GalaxyMorphology.Training.Callbacks;
+
+namespace GalaxyMorphology.Tests.Training;
+
+/// <summary>
+/// Runs given only a time budget: they time themselves, plan their epochs and then train like a run given that many
+/// epochs. The clock is a fake that moves only when a batch is done (a fixed time per training batch and per validation
+/// batch), so the plans are the same on any machine.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public class TimeBudgetTests
+{
+    /// <summary>A clock that stands still until a batch is reported done: each one takes <see cref="TrainBatch"/> or <see cref="ValidationBatch"/>.</summary>
+    private sealed class BatchClock(double trainBatchSeconds, double validationBatchSeconds) : TimeProvider, IProgress<TrainingProgress>
+    {
+        private long now;
+        public TimeSpan TrainBatch { get; set; } = TimeSpan.FromSeconds(trainBatchSeconds);
+        public TimeSpan ValidationBatch { get; } = TimeSpan.FromSeconds(validationBatchSeconds);
+        public TimeSpan Now => TimeSpan.FromTicks(Interlocked.Read(ref now));
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Read(ref now);
+
+        public void Report(TrainingProgress value)
+        {
+            var step = value.Phase switch { "train" or "timing" => TrainBatch, "validate" => ValidationBatch, _ => TimeSpan.Zero };
+            Interlocked.Add(ref now, step.Ticks);
+        }
+    }
+
+    private static readonly InMemoryGalaxyDataset Train = TestModels.Learnable(64, seed: 11);
+    private static readonly InMemoryGalaxyDataset Validation = TestModels.Learnable(16, seed: 12);
+
+    private static TrainerBuilder Builder(GalaxyMorphology.Models.GalaxyNet model, TimeProvider clock) =>
+        Trainer.For(model).WithBatchSize(16).WithSeed(5).WithWorkers(1).WithLearningRate(3e-3)
+            .WithSchedule(LearningRateSchedule.Cosine()).WithOptions(o => o with { TimeProvider = clock });
+
+    [Fact]
+    public void The_cpu_recipe_with_only_a_budget_plans_its_epochs_and_that_many_epochs_repeat_it_bit_for_bit()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        SyntheticKaggleWriter.Write(data, new SyntheticWriterOptions { Count = 72, Seed = 8 });
+        var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromSeconds(2.5), BatchSize = 16, ValidationFraction = 0.1, PretrainedWeights = null };
+        // 4 training batches and 1 validation batch an epoch: 0.11 s of the clock's time.
+        var clock = new BatchClock(0.025, 0.01);
+
+        var budgeted = TrainingRun.Run(recipe, data, temp.File("budget"), new TrainingRunOptions { Seed = 3, TimeProvider = clock }, clock);
+        var history = budgeted.History;
+        // (2.5 s - 0.21 s of timing) * 0.9 / 0.11 s
+        history.PlannedEpochs.Should().Be(18);
+        history.Replanned.Should().BeFalse();
+        history.Epochs.Should().HaveCount(history.PlannedEpochs!.Value, "the timing epochs are thrown away, then the plan runs to its end");
+        history.Epochs.Select(e => e.Epoch).Should().Equal(Enumerable.Range(1, history.PlannedEpochs.Value));
+        history.StopReason.Should().Be(StopReason.Completed);
+        history.StopMessage.Should().Contain($"all {history.PlannedEpochs} planned epochs completed");
+        clock.Now.Should().BeLessThan(recipe.TimeBudget!.Value, "the plan leaves a tenth of the remaining budget spare");
+        history.Epochs[^1].LearningRate.Should().BeLessThan(history.Epochs[0].LearningRate * 0.05, "the cosine anneals over the planned epochs");
+        File.ReadAllLines(budgeted.HistoryCsv).Should().HaveCount(1 + history.PlannedEpochs.Value, "callbacks never see the timing epochs");
+
+        var epochs = TrainingRun.Run(recipe with { TimeBudget = null, Epochs = history.PlannedEpochs }, data, temp.File("epochs"),
+            new TrainingRunOptions { Seed = 3 });
+        epochs.History.PlannedEpochs.Should().BeNull("its epochs were given");
+        Weights(epochs.LastCheckpoint!).Should().Equal(Weights(budgeted.LastCheckpoint!), "the budgeted run is the run of its planned epochs");
+        Weights(epochs.BestCheckpoint!).Should().Equal(Weights(budgeted.BestCheckpoint!));
+        epochs.History.Epochs.Select(e => e.ValLoss).Should().Equal(history.Epochs.Select(e => e.ValLoss));
+    }
+
+    private static byte[] Weights(string checkpoint)
+    {
+        using var model = GalaxyModel.Load(checkpoint);
+        return [.. model.Network.state_dict().Values.SelectMany(t => t.to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()).SelectMany(BitConverter.GetBytes)];
+    }
+
+    [Fact]
+    public void A_plan_counts_the_timing_against_the_budget_and_fills_nine_tenths_of_what_is_left()
+    {
+        using var model = TestModels.Small();
+        // 4 training batches of 0.1 s and 1 validation batch of 0.04 s: 0.44 s an epoch, 0.84 s for the two timed.
+        var clock = new BatchClock(0.1, 0.04);
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        history.PlannedEpochs.Should().Be((int)(0.9 * (10 - 0.84) / 0.44));
+        history.Epochs.Should().HaveCount(18).And.OnlyContain(e => Math.Abs(e.Seconds - 0.44) < 1e-9);
+        clock.Now.TotalSeconds.Should().BeApproximately(0.84 + 18 * 0.44, 1e-9);
+    }
+
+    [Fact]
+    public void A_budget_too_short_to_plan_follows_the_clock_and_stops_within_it()
+    {
+        using var model = TestModels.Small();
+        // 0.44 s an epoch: a 3 s budget holds fewer than MinPlannedEpochs (8), which the first three batches show.
+        var clock = new BatchClock(0.1, 0.04);
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(3)).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        history.PlannedEpochs.Should().BeNull();
+        history.Epochs.Should().HaveCount(6, "0.3 s went on three timing batches, then six epochs fit and a seventh would not");
+        history.StopReason.Should().Be(StopReason.TimeBudget);
+        clock.Now.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(3), "validation is inside the budget");
+        history.Epochs.Should().OnlyContain(e => e.LearningRate < 3e-3, "the cosine follows the share of the budget spent");
+    }
+
+    [Fact]
+    public void A_planned_run_whose_machine_slows_down_plans_again_and_still_ends_annealed_within_its_budget()
+    {
+        using var model = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        var slowDown = new SlowDownAfter(epoch: 3, clock);
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(slowDown).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        slowDown.PlannedBefore.Should().BeGreaterThan(history.PlannedEpochs!.Value);
+        history.Replanned.Should().BeTrue();
+        history.Epochs.Should().HaveCount(history.PlannedEpochs.Value);
+        history.StopReason.Should().Be(StopReason.Completed);
+        clock.Now.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        history.Epochs[^1].LearningRate.Should().BeLessThan(3e-3 * 0.1);
+    }
+
+    /// <summary>Makes every training batch three times as long from the end of the given epoch on.</summary>
+    private sealed class SlowDownAfter(int epoch, BatchClock clock) : TrainingCallback
+    {
+        public int PlannedBefore { get; private set; }
+
+        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+        {
+            if (metrics.Epoch != epoch) return;
+            PlannedBefore = context.PlannedEpochs;
+            clock.TrainBatch *= 3;
+        }
+    }
+
+    [Fact]
+    public void Cancelling_while_the_run_times_itself_trains_nothing_and_says_so()
+    {
+        using var model = TestModels.Small();
+        var before = model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelOnPhase("timing", cancel);
+        using var trainer = Builder(model, new BatchClock(0.1, 0.04)).WithTimeBudget(TimeSpan.FromSeconds(5)).Build();
+        var history = trainer.Fit(Train, Validation, progress, cancel.Token);
+        history.StopReason.Should().Be(StopReason.Cancelled);
+        history.StopMessage.Should().Contain("timing");
+        history.Epochs.Should().BeEmpty();
+        model.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(before, "the timing epochs are thrown away");
+    }
+
+    private sealed class CancelOnPhase(string phase, CancellationTokenSource cancel) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Phase == phase) cancel.Cancel();
+        }
+    }
+}
