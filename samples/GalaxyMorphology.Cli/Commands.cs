@@ -231,9 +231,25 @@ internal sealed class TrainCommand : ICliCommand
     private sealed class EpochPrinter(CliContext context) : IProgress<TrainingProgress>
     {
         private int printed;
+        // A run given only --minutes first times itself ("timing" progress, of TotalEpochs epochs); if it stopped timing
+        // early, too few epochs fit to plan.
+        private int timedEpochs, timingEpochs;
+        private bool planSaid;
 
         public void Report(TrainingProgress value)
         {
+            if (value.Phase == "timing" && value.Epoch > timedEpochs)
+            {
+                if (timedEpochs == 0) context.Say($"timing {value.TotalEpochs} epochs to plan the budget (their training is then thrown away)");
+                (timedEpochs, timingEpochs) = (value.Epoch, value.TotalEpochs);
+            }
+            if (value.Phase == "train" && timedEpochs > 0 && !planSaid)
+            {
+                planSaid = true;
+                context.Say(timedEpochs == timingEpochs
+                    ? $"planned {value.TotalEpochs} epochs for the budget"
+                    : "too few epochs fit the budget to plan them: the learning rate follows the clock (such a run cannot be repeated exactly)");
+            }
             if (value.LastEpoch is { } e && e.Epoch > printed)
             {
                 printed = e.Epoch;

@@ -36,6 +36,8 @@ public sealed class Trainer : IDisposable
     private long? fitStart;
     private BudgetPlan budgetPlan;
     private int estimatedEpochs;
+    private long planStep;        // the step of the last re-plan (0: never re-planned)
+    private double planProgress;  // the schedule's progress (0..1) at that step
 
     /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
     private enum BudgetPlan
@@ -44,15 +46,15 @@ public sealed class Trainer : IDisposable
         None,
         /// <summary>The first epochs were timed and thrown away; the run trains the planned epochs as an epoch-count run would.</summary>
         Planned,
-        /// <summary>Too few epochs fit the budget to time any: the schedule follows the clock (not reproducible).</summary>
+        /// <summary>Epochs too long to time within a quarter of the budget: the schedule follows the clock (not reproducible).</summary>
         Clock,
     }
 
     /// <summary>Epochs a budget-only run trains and throws away to time itself before it plans.</summary>
     internal const int TimedEpochs = 2;
 
-    /// <summary>A budget-only run plans when at least this many epochs seem to fit; below it the schedule follows the clock.</summary>
-    internal const int MinPlannedEpochs = 8;
+    /// <summary>Share of the budget the timing may take; beyond it (epochs too long) the schedule follows the clock.</summary>
+    internal const double TimingShare = 0.25;
 
     /// <summary>Share of the remaining budget a plan fills, leaving room for the machine to slow down.</summary>
     internal const double PlanShare = 0.9;
@@ -261,7 +263,7 @@ public sealed class Trainer : IDisposable
         if (TimeDriven && completedEpochs == 1 && !stop)
             ReestimateFromFirstEpoch(epochClock.Elapsed.TotalSeconds);
         if (budgetPlan == BudgetPlan.Planned && !stop && completedEpochs < plannedEpochs)
-            ReplanIfLate(history);
+            Replan(history, batches);
         context.PlannedEpochs = PlannedOrEstimated;
         context.RunFraction = TimeDriven
             ? BudgetFraction
@@ -309,8 +311,8 @@ public sealed class Trainer : IDisposable
     /// last) to measure an epoch at full speed (the first fills the image cache), throws that training away (weights,
     /// optimizer, random state), and fixes the number of epochs that fit <see cref="PlanShare"/> of the remaining budget.
     /// The run then trains exactly like one given that many epochs and the same seed, so it can be repeated bit for
-    /// bit. When fewer than <see cref="MinPlannedEpochs"/> epochs fit the budget (seen after three batches), it stops
-    /// timing at once and the schedule follows the clock instead. Returns false when cancelled.
+    /// bit. If timing would take more than <see cref="TimingShare"/> of the budget (epochs too long for it), it stops,
+    /// keeps what it trained, and the schedule follows the clock instead. Returns false when cancelled.
     /// </summary>
     private bool PlanBudget(TrainingHistory history, GalaxyDataLoader loader, GalaxyDataLoader? validationLoader, Timer clock,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -320,10 +322,11 @@ public sealed class Trainer : IDisposable
         var initial = SnapshotWeights();
         var epochSeconds = 0.0;
         var timed = false;
+        var tooLong = false;
         try
         {
             Model.train();
-            for (var e = 0; e < TimedEpochs && !cancellationToken.IsCancellationRequested; e++)
+            for (var e = 0; e < TimedEpochs && !tooLong && !cancellationToken.IsCancellationRequested; e++)
             {
                 var epochClock = new Timer(time);
                 var batchIndex = 0;
@@ -334,16 +337,10 @@ public sealed class Trainer : IDisposable
                     NativeMemoryTuning.RunDueFinalizers();
                     batchIndex++;
                     progress?.Report(new TrainingProgress(e + 1, TimedEpochs, batchIndex, batches, "timing", double.NaN, double.NaN, clock.Elapsed, null));
-                    var elapsed = epochClock.Elapsed.TotalSeconds;
-                    if (e == 0 && batchIndex == Math.Min(3, batches))
-                    {
-                        estimatedEpochs = EpochsThatFit(elapsed / batchIndex, batches, validationLoader);
-                        if (estimatedEpochs < MinPlannedEpochs) break;
-                    }
-                    if (cancellationToken.IsCancellationRequested) break;
+                    tooLong = BudgetElapsed > TimingShare * budget.TotalSeconds;
+                    if (tooLong || cancellationToken.IsCancellationRequested) break;
                 }
-                if (estimatedEpochs < MinPlannedEpochs) break;
-                if (e == TimedEpochs - 1 && !cancellationToken.IsCancellationRequested)
+                if (e == TimedEpochs - 1 && !tooLong && !cancellationToken.IsCancellationRequested)
                 {
                     if (validationLoader is not null) Validate(validationLoader, e + 1, clock, progress, cancellationToken);
                     epochSeconds = epochClock.Elapsed.TotalSeconds;
@@ -356,14 +353,17 @@ public sealed class Trainer : IDisposable
         }
         finally
         {
-            // Back to the state a run given its epochs starts from: initial weights and statistics, a fresh optimizer, the seed.
-            RestoreWeights(initial);
+            if (!tooLong)
+            {
+                // Back to the state a run given its epochs starts from: initial weights and statistics, a fresh optimizer, the seed.
+                RestoreWeights(initial);
+                optimizer.Dispose();
+                optimizer = CreateOptimizer();
+                torch.manual_seed(Options.Seed);
+                globalStep = 0;
+                plateauRate = Options.LearningRate;
+            }
             foreach (var tensor in initial.Values) tensor.Dispose();
-            optimizer.Dispose();
-            optimizer = CreateOptimizer();
-            torch.manual_seed(Options.Seed);
-            globalStep = 0;
-            plateauRate = Options.LearningRate;
         }
         if (cancellationToken.IsCancellationRequested)
         {
@@ -373,8 +373,9 @@ public sealed class Trainer : IDisposable
         }
         if (!timed)
         {
+            // Epochs too long to time: what was trained is kept (the run is not reproducible anyway) and the cosine follows the clock.
             budgetPlan = BudgetPlan.Clock;
-            Options.Logger.LogEpoch($"time budget: about {estimatedEpochs} epochs fit in {budget.TotalMinutes:0.##} min, too few to plan; the schedule follows the clock (such a run cannot be repeated exactly)");
+            Options.Logger.LogEpoch($"time budget: too few epochs fit {budget.TotalMinutes:0.##} min to time and plan them; the schedule follows the clock (such a run cannot be repeated exactly)");
             return true;
         }
         var remaining = budget.TotalSeconds - BudgetElapsed;
@@ -394,21 +395,39 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// A planned run whose machine slowed down so much that its remaining epochs no longer fit the budget plans again
-    /// (so that it still ends on an annealed schedule rather than being cut off); it can then no longer be repeated exactly.
+    /// A planned run whose machine has changed speed plans again: when its remaining epochs no longer fit the budget
+    /// (so that it still ends annealed rather than cut off), or when they would leave more than a fifth of the budget
+    /// unused (after a slowdown has passed). The schedule continues from where it is over the new remaining epochs, without a jump;
+    /// the run can then no longer be repeated exactly.
     /// </summary>
-    private void ReplanIfLate(TrainingHistory history)
+    private void Replan(TrainingHistory history, int batchesPerEpoch)
     {
+        if (history.Epochs.Count < 3) return;
         // The median of the last three epochs: one slow epoch (a pause) is not a slower machine, two in a row are.
-        var recent = history.Epochs.TakeLast(3).Select(e => e.Seconds).Order().ElementAt(Math.Min(history.Epochs.Count, 3) / 2);
+        var recent = history.Epochs.TakeLast(3).Select(e => e.Seconds).Order().ElementAt(1);
         var remaining = Options.TimeBudget!.Value.TotalSeconds - BudgetElapsed;
-        if ((plannedEpochs - completedEpochs) * recent <= remaining) return;
+        var needed = (plannedEpochs - completedEpochs) * recent;
+        var budget = Options.TimeBudget!.Value.TotalSeconds;
+        if (needed <= remaining && remaining - needed <= 0.2 * budget) return;
+        var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(recent, 1e-6)));
+        // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
+        if (needed <= remaining && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
+        if (target == plannedEpochs) return;
         var before = plannedEpochs;
-        plannedEpochs = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(recent, 1e-6)));
+        planProgress = Progress(batchesPerEpoch);
+        planStep = globalStep;
+        plannedEpochs = target;
         history.PlannedEpochs = plannedEpochs;
         history.Replanned = true;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
-            $"time budget: the last epochs took {recent:0.00}s each, so the {before - completedEpochs} left no longer fit; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
+            $"time budget: the last epochs took {recent:0.00}s each, so the {before - completedEpochs} left {(needed > remaining ? "no longer fit" : "would leave much of it unused")}; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
+    }
+
+    /// <summary>How far the schedule is through the plan, 0..1, at the current step (continuous across re-plans).</summary>
+    private double Progress(int batchesPerEpoch)
+    {
+        var total = (long)plannedEpochs * batchesPerEpoch;
+        return Math.Clamp(planProgress + (1 - planProgress) * (globalStep - planStep) / Math.Max(1.0, total - planStep), 0, 1);
     }
 
     /// <summary>One optimizer step on one batch at learning rate <paramref name="lr"/>; returns the batch loss (not finite: the step was skipped).</summary>
@@ -464,6 +483,12 @@ public sealed class Trainer : IDisposable
             // Follow the budget, not an epoch estimate: the first epoch (which fills caches) would make the estimate short.
             const long resolution = 1_000_000;
             return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(BudgetFraction * resolution), resolution, plateauRate);
+        }
+        if (planStep > 0)
+        {
+            // Re-planned: the schedule goes on from where it was over the new remaining steps.
+            const long resolution = 1_000_000;
+            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(Progress(batchesPerEpoch) * resolution), resolution, plateauRate);
         }
         var total = plannedEpochs == int.MaxValue ? 0 : (long)plannedEpochs * batchesPerEpoch;
         return Options.Schedule.At(Options.LearningRate, completedEpochs, globalStep, total, plateauRate);
@@ -549,6 +574,8 @@ public sealed class Trainer : IDisposable
             ["completedEpochs"] = completedEpochs,
             ["plannedEpochs"] = plannedEpochs == int.MaxValue ? null : plannedEpochs,
             ["budgetPlan"] = budgetPlan == BudgetPlan.None ? null : budgetPlan.ToString().ToLowerInvariant(),
+            ["planStep"] = planStep,
+            ["planProgress"] = planProgress,
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
@@ -566,6 +593,8 @@ public sealed class Trainer : IDisposable
         checkpoint.RestoreRandomState();
         completedEpochs = (int?)state["completedEpochs"] ?? checkpoint.Epoch;
         plannedEpochs = (int?)state["plannedEpochs"] ?? 0;
+        planStep = (long?)state["planStep"] ?? 0;
+        planProgress = (double?)state["planProgress"] ?? 0;
         // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
         // plans existed) keeps following the clock.
         budgetPlan = (string?)state["budgetPlan"] switch

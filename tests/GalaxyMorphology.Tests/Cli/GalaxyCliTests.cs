@@ -160,6 +160,32 @@ public sealed class GalaxyCliTests
     }
 
     [Fact]
+    public void Train_with_only_minutes_times_itself_plans_its_epochs_says_so_and_keeps_to_the_budget()
+    {
+        using var temp = new TestModels.TempFolder();
+        var data = temp.File("data");
+        Run("synth", "--out", data, "--count", "40", "--seed", "4").Code.Should().Be(0);
+
+        // 9 seconds; an epoch of 36 galaxies takes well under a second, so timing two takes less than a quarter of the budget and the run plans.
+        var train = Run("train", "--data", data, "--out", temp.File("run"), "--minutes", "0.15", "--batch", "12", "--val-fraction", "0.1",
+            "--init-weights", "none", "--no-report");
+        train.Code.Should().Be(0, train.Err);
+        train.Out.Should().Contain("timing 2 epochs to plan the budget");
+        var planned = System.Text.RegularExpressions.Regex.Match(train.Out, @"planned (\d+) epochs for the budget");
+        planned.Success.Should().BeTrue(train.Out);
+        var epochs = int.Parse(planned.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        epochs.Should().BeGreaterThanOrEqualTo(1);
+        var stopped = System.Text.RegularExpressions.Regex.Match(train.Out, @"stopped: .* after (\d+) epochs in (\d+)s");
+        stopped.Success.Should().BeTrue(train.Out);
+        var trained = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        trained.Should().BeInRange(1, epochs);
+        int.Parse(stopped.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(9, "the budget includes the timing and the validation");
+        File.ReadAllLines(Path.Combine(temp.File("run"), "history.csv")).Should().HaveCount(1 + trained, "the timing epochs are not logged");
+        if (trained == epochs) // unless the machine slowed down and the run planned again
+            train.Out.Should().Contain($"the same command with --epochs {epochs} instead of --minutes repeats this run exactly");
+    }
+
+    [Fact]
     public void Synth_train_evaluate_predict_work_end_to_end_with_json_contracts()
     {
         using var temp = new TestModels.TempFolder();

@@ -93,14 +93,15 @@ public class TimeBudgetTests
     public void A_budget_too_short_to_plan_follows_the_clock_and_stops_within_it()
     {
         using var model = TestModels.Small();
-        // 0.44 s an epoch: a 3 s budget holds fewer than MinPlannedEpochs (8), which the first three batches show.
+        // 0.44 s an epoch: timing two would take more than a quarter of a 3.1 s budget (0.775 s), so the run stops timing
+        // after the eighth batch (0.8 s), keeps that training and follows the clock.
         var clock = new BatchClock(0.1, 0.04);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(3)).Build();
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(3.1)).Build();
         var history = trainer.Fit(Train, Validation, clock);
         history.PlannedEpochs.Should().BeNull();
-        history.Epochs.Should().HaveCount(6, "0.3 s went on three timing batches, then six epochs fit and a seventh would not");
+        history.Epochs.Should().HaveCount(5, "after 0.8 s of timing, five epochs end at 3.0 s and a sixth would not fit");
         history.StopReason.Should().Be(StopReason.TimeBudget);
-        clock.Now.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(3), "validation is inside the budget");
+        clock.Now.Should().Be(TimeSpan.FromSeconds(3.0), "validation is inside the budget");
         history.Epochs.Should().OnlyContain(e => e.LearningRate < 3e-3, "the cosine follows the share of the budget spent");
     }
 
@@ -112,24 +113,49 @@ public class TimeBudgetTests
         var slowDown = new SlowDownAfter(epoch: 3, clock);
         using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(slowDown).Build();
         var history = trainer.Fit(Train, Validation, clock);
-        slowDown.PlannedBefore.Should().BeGreaterThan(history.PlannedEpochs!.Value);
+        // 18 planned; after epoch 5 the median epoch took 1.24 s, and 13 more no longer fit the 5.36 s left: 3 more do.
+        slowDown.PlannedBefore.Should().Be(18);
+        history.PlannedEpochs.Should().Be(8);
         history.Replanned.Should().BeTrue();
         history.Epochs.Should().HaveCount(history.PlannedEpochs.Value);
         history.StopReason.Should().Be(StopReason.Completed);
         clock.Now.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        history.Epochs.Select(e => e.LearningRate).Should().BeInDescendingOrder();
         history.Epochs[^1].LearningRate.Should().BeLessThan(3e-3 * 0.1);
     }
 
-    /// <summary>Makes every training batch three times as long from the end of the given epoch on.</summary>
-    private sealed class SlowDownAfter(int epoch, BatchClock clock) : TrainingCallback
+    [Fact]
+    public void A_planned_run_plans_up_again_when_a_slowdown_passes_and_its_learning_rate_never_jumps_back_up()
+    {
+        using var model = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        // Training batches take 0.3 s instead of 0.1 s in epochs 4 and 5 only.
+        var slowDown = new SlowDownAfter(epoch: 3, clock, until: 5);
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(slowDown).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        // 18 planned; down to 8 after epoch 5 (the median epoch then took 1.24 s); up to 16 after epoch 7 (0.44 s again).
+        history.Replanned.Should().BeTrue();
+        history.PlannedEpochs.Should().Be(16);
+        history.Epochs.Should().HaveCount(16);
+        history.StopReason.Should().Be(StopReason.Completed);
+        clock.Now.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        history.Epochs.Select(e => e.LearningRate).Should().BeInDescendingOrder("a new plan continues the cosine from where it was");
+        history.Epochs[^1].LearningRate.Should().BeLessThan(3e-3 * 0.02);
+    }
+
+    /// <summary>Makes every training batch three times as long from the end of one epoch until the end of another.</summary>
+    private sealed class SlowDownAfter(int epoch, BatchClock clock, int until = int.MaxValue) : TrainingCallback
     {
         public int PlannedBefore { get; private set; }
 
         public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
         {
-            if (metrics.Epoch != epoch) return;
-            PlannedBefore = context.PlannedEpochs;
-            clock.TrainBatch *= 3;
+            if (metrics.Epoch == epoch)
+            {
+                PlannedBefore = context.PlannedEpochs;
+                clock.TrainBatch *= 3;
+            }
+            if (metrics.Epoch == until) clock.TrainBatch /= 3;
         }
     }
 
