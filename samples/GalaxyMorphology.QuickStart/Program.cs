@@ -81,8 +81,10 @@ try
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
                 task.Value = Math.Min(1000, 1000 * p.Elapsed.TotalSeconds / (minutes * 60));
-                if (p.LastEpoch is { } e)
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}  val_rmse {e.ValRmse:0.0000}  {p.ImagesPerSecond:0} img/s");
+                if (p.Phase == "timing")
+                    task.Description = "timing the first epochs to plan the budget";
+                else if (p.LastEpoch is { } e)
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.TotalEpochs}  val_rmse {e.ValRmse:0.0000}  {p.ImagesPerSecond:0} img/s");
             });
             result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions(), progress, cancel.Token);
             task.Value = task.MaxValue;

@@ -38,6 +38,7 @@ public sealed class Trainer : IDisposable
     private int estimatedEpochs;
     private long planStep;        // the step of the last re-plan (0: never re-planned)
     private double planProgress;  // the schedule's progress (0..1) at that step
+    private int planEpoch;        // the epochs completed at the last plan
 
     /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
     private enum BudgetPlan
@@ -395,32 +396,35 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// A planned run whose machine has changed speed plans again: when its remaining epochs no longer fit the budget
-    /// (so that it still ends annealed rather than cut off), or when they would leave more than a fifth of the budget
-    /// unused (after a slowdown has passed). The schedule continues from where it is over the new remaining epochs, without a jump;
-    /// the run can then no longer be repeated exactly.
+    /// A planned run whose machine has changed speed for good plans again, judging by the mean epoch since the last
+    /// plan (so a few slow epochs do not count): when its remaining epochs would overrun the budget by more than a tenth
+    /// (so that it still ends annealed rather than cut off early; a cut in the last tenth of a cosine costs little), or
+    /// when they would leave more than 15% of the budget unused. The schedule continues from where it is over the new
+    /// remaining epochs, without a jump; the run can then no longer be repeated exactly.
     /// </summary>
     private void Replan(TrainingHistory history, int batchesPerEpoch)
     {
-        if (history.Epochs.Count < 3) return;
-        // The median of the last three epochs: one slow epoch (a pause) is not a slower machine, two in a row are.
-        var recent = history.Epochs.TakeLast(3).Select(e => e.Seconds).Order().ElementAt(1);
-        var remaining = Options.TimeBudget!.Value.TotalSeconds - BudgetElapsed;
-        var needed = (plannedEpochs - completedEpochs) * recent;
+        var since = history.Epochs.Where(e => e.Epoch > planEpoch).ToList();
+        if (since.Count < 3) return;
+        var epochSeconds = since.Average(e => e.Seconds);
         var budget = Options.TimeBudget!.Value.TotalSeconds;
-        if (needed <= remaining && remaining - needed <= 0.2 * budget) return;
-        var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(recent, 1e-6)));
+        var remaining = budget - BudgetElapsed;
+        var needed = (plannedEpochs - completedEpochs) * epochSeconds;
+        var late = needed > 1.1 * remaining;
+        if (!late && remaining - needed <= 0.15 * budget) return;
+        var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
         // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
-        if (needed <= remaining && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
+        if (!late && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
         if (target == plannedEpochs) return;
         var before = plannedEpochs;
         planProgress = Progress(batchesPerEpoch);
         planStep = globalStep;
+        planEpoch = completedEpochs;
         plannedEpochs = target;
         history.PlannedEpochs = plannedEpochs;
         history.Replanned = true;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
-            $"time budget: the last epochs took {recent:0.00}s each, so the {before - completedEpochs} left {(needed > remaining ? "no longer fit" : "would leave much of it unused")}; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
+            $"time budget: epochs now take {epochSeconds:0.00}s, so the {before - completedEpochs} left {(late ? "no longer fit" : "would leave much of it unused")}; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
     }
 
     /// <summary>How far the schedule is through the plan, 0..1, at the current step (continuous across re-plans).</summary>
@@ -576,6 +580,7 @@ public sealed class Trainer : IDisposable
             ["budgetPlan"] = budgetPlan == BudgetPlan.None ? null : budgetPlan.ToString().ToLowerInvariant(),
             ["planStep"] = planStep,
             ["planProgress"] = planProgress,
+            ["planEpoch"] = planEpoch,
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
@@ -595,6 +600,7 @@ public sealed class Trainer : IDisposable
         plannedEpochs = (int?)state["plannedEpochs"] ?? 0;
         planStep = (long?)state["planStep"] ?? 0;
         planProgress = (double?)state["planProgress"] ?? 0;
+        planEpoch = (int?)state["planEpoch"] ?? 0;
         // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
         // plans existed) keeps following the clock.
         budgetPlan = (string?)state["budgetPlan"] switch

@@ -49,7 +49,11 @@ public sealed class TrainerBuilder
     /// <summary>Total epochs (counting those before a resume, as Keras's <c>epochs</c> with <c>initial_epoch</c>).</summary>
     public TrainerBuilder WithEpochs(int epochs) => Set(o => o with { Epochs = epochs });
 
-    /// <summary>A wall-clock budget for the whole fit, validation included.</summary>
+    /// <summary>
+    /// A wall-clock budget for the whole fit, validation included. Without <see cref="WithEpochs"/> the run times two
+    /// epochs, throws them away and plans the epochs that fit (<see cref="TrainingHistory.PlannedEpochs"/>): the same
+    /// seed and that many epochs then repeat it bit for bit.
+    /// </summary>
     public TrainerBuilder WithTimeBudget(TimeSpan budget) => Set(o => o with { TimeBudget = budget });
 
     /// <summary>Device: cpu, cuda or cuda:N.</summary>

@@ -48,7 +48,10 @@ public sealed record TrainerOptions
     public int BatchSize { get; init; } = 128;
     /// <summary>Epochs to run in total (counting those before a resume); null with a time budget means "as many as fit".</summary>
     public int? Epochs { get; init; }
-    /// <summary>Wall-clock budget for the whole fit, validation included; null for none.</summary>
+    /// <summary>
+    /// Wall-clock budget for the whole fit, validation included; null for none. Alone (without <see cref="Epochs"/>)
+    /// the run times itself and plans its epochs (docs/training.md, "Time budgets").
+    /// </summary>
     public TimeSpan? TimeBudget { get; init; }
     /// <summary>Device name: cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
