@@ -39,6 +39,7 @@ public sealed class Trainer : IDisposable
     private long planStep;        // the step of the last re-plan (0: never re-planned)
     private double planProgress;  // the schedule's progress (0..1) at that step
     private int planEpoch;        // the epochs completed at the last plan
+    private int firstPlan;        // the epochs planned after timing
 
     /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
     private enum BudgetPlan
@@ -382,6 +383,7 @@ public sealed class Trainer : IDisposable
         var remaining = budget.TotalSeconds - BudgetElapsed;
         plannedEpochs = Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
         budgetPlan = BudgetPlan.Planned;
+        firstPlan = plannedEpochs;
         history.PlannedEpochs = plannedEpochs;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
             $"time budget: {plannedEpochs} epochs planned for {budget.TotalMinutes:0.##} min (an epoch timed at {epochSeconds:0.00}s); the same seed and {plannedEpochs} epochs repeat this run exactly"));
@@ -398,9 +400,10 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// A planned run whose machine has changed speed for good plans again, judging by the mean epoch since the last
     /// plan (so a few slow epochs do not count): when its remaining epochs would overrun the budget by more than a tenth
-    /// (so that it still ends annealed rather than cut off early; a cut in the last tenth of a cosine costs little), or
-    /// when they would leave more than 15% of the budget unused. The schedule continues from where it is over the new
-    /// remaining epochs, without a jump; the run can then no longer be repeated exactly.
+    /// (so that it still ends annealed rather than cut off early; a cut in the last tenth of a cosine costs little), or,
+    /// after such a cut, when the slowdown has passed and they would leave more than 15% of the budget unused (never
+    /// beyond the first plan). The schedule continues from where it is over the new remaining epochs, without a jump;
+    /// the run can then no longer be repeated exactly. A machine merely faster than when it was timed finishes early.
     /// </summary>
     private void Replan(TrainingHistory history, int batchesPerEpoch)
     {
@@ -411,8 +414,11 @@ public sealed class Trainer : IDisposable
         var remaining = budget - BudgetElapsed;
         var needed = (plannedEpochs - completedEpochs) * epochSeconds;
         var late = needed > 1.1 * remaining;
-        if (!late && remaining - needed <= 0.15 * budget) return;
+        // Upwards only to win back what a slowdown took: a machine that is simply faster than it was when timed ends early,
+        // and the run stays repeatable.
+        if (!late && (!history.Replanned || remaining - needed <= 0.15 * budget)) return;
         var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
+        if (!late) target = Math.Min(target, firstPlan);
         // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
         if (!late && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
         if (target == plannedEpochs) return;
@@ -581,6 +587,7 @@ public sealed class Trainer : IDisposable
             ["planStep"] = planStep,
             ["planProgress"] = planProgress,
             ["planEpoch"] = planEpoch,
+            ["firstPlan"] = firstPlan,
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
@@ -601,6 +608,7 @@ public sealed class Trainer : IDisposable
         planStep = (long?)state["planStep"] ?? 0;
         planProgress = (double?)state["planProgress"] ?? 0;
         planEpoch = (int?)state["planEpoch"] ?? 0;
+        firstPlan = (int?)state["firstPlan"] ?? plannedEpochs;
         // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
         // plans existed) keeps following the clock.
         budgetPlan = (string?)state["budgetPlan"] switch

@@ -126,6 +126,21 @@ public class TimeBudgetTests
     }
 
     [Fact]
+    public void A_machine_faster_than_when_it_was_timed_finishes_early_and_keeps_the_plan_so_the_run_stays_repeatable()
+    {
+        using var model = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10))
+            .WithCallbacks(new SlowDownAfter(epoch: 1, clock, factor: 0.5)).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        history.Replanned.Should().BeFalse();
+        history.PlannedEpochs.Should().Be(18);
+        history.Epochs.Should().HaveCount(18);
+        // 0.84 s of timing, one epoch of 0.44 s, then 17 of 0.24 s: 5.36 s of the 10.
+        clock.Now.TotalSeconds.Should().BeApproximately(5.36, 1e-9);
+    }
+
+    [Fact]
     public void A_planned_run_plans_up_again_when_a_slowdown_passes_and_its_learning_rate_never_jumps_back_up()
     {
         using var model = TestModels.Small();
@@ -145,8 +160,8 @@ public class TimeBudgetTests
         history.Epochs[^1].LearningRate.Should().BeLessThan(3e-3 * 0.02);
     }
 
-    /// <summary>Makes every training batch three times as long from the end of one epoch until the end of another.</summary>
-    private sealed class SlowDownAfter(int epoch, BatchClock clock, int until = int.MaxValue) : TrainingCallback
+    /// <summary>Makes every training batch <c>factor</c> times as long from the end of one epoch until the end of another.</summary>
+    private sealed class SlowDownAfter(int epoch, BatchClock clock, int until = int.MaxValue, double factor = 3) : TrainingCallback
     {
         public int PlannedBefore { get; private set; }
 
@@ -155,9 +170,9 @@ public class TimeBudgetTests
             if (metrics.Epoch == epoch)
             {
                 PlannedBefore = context.PlannedEpochs;
-                clock.TrainBatch *= 3;
+                clock.TrainBatch *= factor;
             }
-            if (metrics.Epoch == until) clock.TrainBatch /= 3;
+            if (metrics.Epoch == until) clock.TrainBatch /= factor;
         }
     }
 
