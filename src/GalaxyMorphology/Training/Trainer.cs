@@ -40,6 +40,7 @@ public sealed class Trainer : IDisposable
     private double planProgress;  // the schedule's progress (0..1) at that step
     private int planEpoch;        // the epochs completed at the last plan
     private int firstPlan;        // the epochs planned after timing
+    private bool replanned;
 
     /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
     private enum BudgetPlan
@@ -137,6 +138,7 @@ public sealed class Trainer : IDisposable
             var go = resume is not null || Options.TimeBudget is null || Options.Epochs is not null
                 || PlanBudget(history, trainLoader, validationLoader, clock, progress, cancellationToken);
             context.PlannedEpochs = plannedEpochs;
+            if (budgetPlan == BudgetPlan.Planned) (history.PlannedEpochs, history.Replanned) = (plannedEpochs, replanned); // also when resumed
             while (go && (TimeDriven || completedEpochs < plannedEpochs) && !context.StopTraining)
             {
                 if (!RunEpoch(context, trainLoader, validationLoader, clock, progress, cancellationToken)) break;
@@ -416,7 +418,7 @@ public sealed class Trainer : IDisposable
         var late = needed > 1.1 * remaining;
         // Upwards only to win back what a slowdown took: a machine that is simply faster than it was when timed ends early,
         // and the run stays repeatable.
-        if (!late && (!history.Replanned || remaining - needed <= 0.15 * budget)) return;
+        if (!late && (!replanned || remaining - needed <= 0.15 * budget)) return;
         var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
         if (!late) target = Math.Min(target, firstPlan);
         // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
@@ -427,6 +429,7 @@ public sealed class Trainer : IDisposable
         planStep = globalStep;
         planEpoch = completedEpochs;
         plannedEpochs = target;
+        replanned = true;
         history.PlannedEpochs = plannedEpochs;
         history.Replanned = true;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
@@ -588,6 +591,7 @@ public sealed class Trainer : IDisposable
             ["planProgress"] = planProgress,
             ["planEpoch"] = planEpoch,
             ["firstPlan"] = firstPlan,
+            ["replanned"] = replanned,
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
             ["plateauRate"] = plateauRate,
@@ -609,6 +613,7 @@ public sealed class Trainer : IDisposable
         planProgress = (double?)state["planProgress"] ?? 0;
         planEpoch = (int?)state["planEpoch"] ?? 0;
         firstPlan = (int?)state["firstPlan"] ?? plannedEpochs;
+        replanned = (bool?)state["replanned"] ?? false;
         // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
         // plans existed) keeps following the clock.
         budgetPlan = (string?)state["budgetPlan"] switch

@@ -126,6 +126,41 @@ public class TimeBudgetTests
     }
 
     [Fact]
+    public void A_planned_run_stopped_and_resumed_keeps_its_plan_and_ends_with_the_weights_of_an_uninterrupted_one()
+    {
+        using var temp = new TestModels.TempFolder();
+        float[] Weights(GalaxyMorphology.Models.GalaxyNet m) =>
+            [.. m.state_dict().Values.SelectMany(t => t.to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray())];
+
+        using var straight = TestModels.Small();
+        var straightClock = new BatchClock(0.1, 0.04);
+        using (var trainer = Builder(straight, straightClock).WithTimeBudget(TimeSpan.FromSeconds(10)).Build())
+            trainer.Fit(Train, Validation, straightClock).PlannedEpochs.Should().Be(18);
+
+        var path = temp.File("last.ckpt");
+        using var first = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        using (var trainer = Builder(first, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(new ModelCheckpoint(path), new StopAfter(5)).Build())
+            trainer.Fit(Train, Validation, clock).Epochs.Should().HaveCount(5);
+        using var resumed = TestModels.Small(seed: 99);
+        TrainingHistory history;
+        using (var trainer = Builder(resumed, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).ResumeFrom(path).Build())
+            history = trainer.Fit(Train, Validation, clock);
+
+        history.PlannedEpochs.Should().Be(18, "the plan is saved in the checkpoint; the resumed run does not time itself again");
+        history.Epochs.Select(e => e.Epoch).Should().Equal(Enumerable.Range(6, 13));
+        Weights(resumed).Should().Equal(Weights(straight));
+    }
+
+    private sealed class StopAfter(int epochs) : TrainingCallback
+    {
+        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+        {
+            if (metrics.Epoch == epochs) context.StopTraining = true;
+        }
+    }
+
+    [Fact]
     public void A_machine_faster_than_when_it_was_timed_finishes_early_and_keeps_the_plan_so_the_run_stays_repeatable()
     {
         using var model = TestModels.Small();
