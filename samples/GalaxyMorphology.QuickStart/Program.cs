@@ -84,7 +84,7 @@ try
                 if (p.Phase == "timing")
                     task.Description = "timing the first epochs to plan the budget";
                 else if (p.LastEpoch is { } e)
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.TotalEpochs}  val_rmse {e.ValRmse:0.0000}  {p.ImagesPerSecond:0} img/s");
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}{(p.Epoch <= p.TotalEpochs ? $"/{p.TotalEpochs}" : "")}  val_rmse {e.ValRmse:0.0000}  {p.ImagesPerSecond:0} img/s");
             });
             result = TrainingRun.Run(recipe, data, run, new TrainingRunOptions(), progress, cancel.Token);
             task.Value = task.MaxValue;
