@@ -205,8 +205,10 @@ internal sealed class TrainCommand : ICliCommand
         var result = TrainingRun.Run(recipe, data, run, options, new EpochPrinter(context), context.CancellationToken);
         var history = result.History;
         context.Say($"stopped: {history.StopMessage} after {history.Epochs.Count} epochs in {history.Seconds:0}s");
-        if (history.PlannedEpochs is int planned && !history.Replanned && resume is null)
-            context.Say($"the budget planned {planned} epochs: the same command with --epochs {planned} instead of --minutes repeats this run exactly");
+        if (history.PlannedEpochs is int planned && resume is null)
+            context.Say(history.Replanned
+                ? "the run planned its epochs again while training (the machine's speed changed), so no --epochs command repeats it exactly"
+                : $"the budget planned {planned} epochs: the same command with --epochs {planned} instead of --minutes repeats this run exactly");
         var bestEpoch = history.Best();
         if (result.BestCheckpoint is not null && !args.Has("no-report"))
         {
