@@ -36,7 +36,7 @@ public sealed class Trainer : IDisposable
     private long? fitStart;
     private BudgetPlan budgetPlan;
     private int estimatedEpochs;
-    private long planStep;        // the step of the last re-plan (0: never re-planned)
+    private long planStep;        // the step of the last re-plan
     private double planProgress;  // the schedule's progress (0..1) at that step
     private int planEpoch;        // the epochs completed at the last plan
     private int firstPlan;        // the epochs planned after timing
@@ -138,7 +138,6 @@ public sealed class Trainer : IDisposable
             var go = resume is not null || Options.TimeBudget is null || Options.Epochs is not null
                 || PlanBudget(history, trainLoader, validationLoader, clock, progress, cancellationToken);
             context.PlannedEpochs = plannedEpochs;
-            if (budgetPlan == BudgetPlan.Planned) (history.PlannedEpochs, history.Replanned) = (plannedEpochs, replanned); // also when resumed
             while (go && (TimeDriven || completedEpochs < plannedEpochs) && !context.StopTraining)
             {
                 if (!RunEpoch(context, trainLoader, validationLoader, clock, progress, cancellationToken)) break;
@@ -149,6 +148,7 @@ public sealed class Trainer : IDisposable
         finally
         {
             history.Seconds = clock.Elapsed.TotalSeconds;
+            if (budgetPlan == BudgetPlan.Planned) (history.PlannedEpochs, history.Replanned) = (plannedEpochs, replanned);
             if (context.StopTraining && history.StopReason == StopReason.Completed)
             {
                 history.StopReason = context.StopReason ?? StopReason.Callback;
@@ -386,7 +386,6 @@ public sealed class Trainer : IDisposable
         plannedEpochs = Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
         budgetPlan = BudgetPlan.Planned;
         firstPlan = plannedEpochs;
-        history.PlannedEpochs = plannedEpochs;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
             $"time budget: {plannedEpochs} epochs planned for {budget.TotalMinutes:0.##} min (an epoch timed at {epochSeconds:0.00}s); the same seed and {plannedEpochs} epochs repeat this run exactly"));
         return true;
@@ -430,8 +429,6 @@ public sealed class Trainer : IDisposable
         planEpoch = completedEpochs;
         plannedEpochs = target;
         replanned = true;
-        history.PlannedEpochs = plannedEpochs;
-        history.Replanned = true;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
             $"time budget: epochs now take {epochSeconds:0.00}s, so the {before - completedEpochs} left {(late ? "no longer fit" : "would leave much of it unused")}; planned {plannedEpochs} epochs in all instead of {before} (this run can no longer be repeated exactly)"));
     }
@@ -491,17 +488,14 @@ public sealed class Trainer : IDisposable
 
     private double CurrentRate(int batchesPerEpoch)
     {
-        if (TimeDriven && Options.Schedule.Kind == ScheduleKind.Cosine)
+        // Following the clock: the share of the budget spent. Re-planned: the schedule goes on from where it was over the
+        // new remaining steps. Otherwise exactly the schedule of a run given its epochs.
+        double? fraction = TimeDriven && Options.Schedule.Kind == ScheduleKind.Cosine ? BudgetFraction
+            : replanned ? Progress(batchesPerEpoch) : null;
+        if (fraction is double f)
         {
-            // Follow the budget, not an epoch estimate: the first epoch (which fills caches) would make the estimate short.
             const long resolution = 1_000_000;
-            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(BudgetFraction * resolution), resolution, plateauRate);
-        }
-        if (planStep > 0)
-        {
-            // Re-planned: the schedule goes on from where it was over the new remaining steps.
-            const long resolution = 1_000_000;
-            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(Progress(batchesPerEpoch) * resolution), resolution, plateauRate);
+            return Options.Schedule.At(Options.LearningRate, completedEpochs, (long)(f * resolution), resolution, plateauRate);
         }
         var total = plannedEpochs == int.MaxValue ? 0 : (long)plannedEpochs * batchesPerEpoch;
         return Options.Schedule.At(Options.LearningRate, completedEpochs, globalStep, total, plateauRate);

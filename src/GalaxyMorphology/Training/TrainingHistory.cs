@@ -79,12 +79,15 @@ public sealed class TrainingHistory
     /// <summary>
     /// The epochs a run given only a time budget planned after timing its first two epochs (which it then threw away):
     /// training the same model with the same seed for this many epochs repeats the run bit for bit (while
-    /// <see cref="Replanned"/> is false). Null when the epochs were given, or when so few epochs fit the budget that the
-    /// schedule followed the clock instead.
+    /// <see cref="Replanned"/> is false); after a re-plan, the last plan. Null when the epochs were given, or when timing
+    /// would have taken more than a quarter of the budget and the schedule followed the clock instead.
     /// </summary>
     public int? PlannedEpochs { get; internal set; }
 
-    /// <summary>True when the machine slowed down so much during a planned run that it planned again to stay within its budget.</summary>
+    /// <summary>
+    /// True when the machine's speed changed so much during a planned run that it planned again (down to stay within
+    /// its budget, or back up once a slowdown had passed); such a run cannot be repeated exactly.
+    /// </summary>
     public bool Replanned { get; internal set; }
 
     /// <summary>Total wall-clock seconds of the call.</summary>

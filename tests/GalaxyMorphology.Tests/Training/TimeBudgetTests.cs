@@ -39,6 +39,20 @@ public class TimeBudgetTests
         Trainer.For(model).WithBatchSize(16).WithSeed(5).WithWorkers(1).WithLearningRate(3e-3)
             .WithSchedule(LearningRateSchedule.Cosine()).WithOptions(o => o with { TimeProvider = clock });
 
+    /// <summary>
+    /// Trains the small model with only a budget on a clock of 0.1 s a training batch and 0.04 s a validation batch
+    /// (4 + 1 batches: 0.44 s an epoch); <paramref name="callback"/> may change the clock's speed.
+    /// </summary>
+    private static (TrainingHistory History, BatchClock Clock) FitWithBudget(double budgetSeconds, Func<BatchClock, ITrainingCallback>? callback = null)
+    {
+        using var model = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        var builder = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(budgetSeconds));
+        if (callback is not null) builder = builder.WithCallbacks(callback(clock));
+        using var trainer = builder.Build();
+        return (trainer.Fit(Train, Validation, clock), clock);
+    }
+
     [Fact]
     public void The_cpu_recipe_with_only_a_budget_plans_its_epochs_and_that_many_epochs_repeat_it_bit_for_bit()
     {
@@ -79,11 +93,8 @@ public class TimeBudgetTests
     [Fact]
     public void A_plan_counts_the_timing_against_the_budget_and_fills_nine_tenths_of_what_is_left()
     {
-        using var model = TestModels.Small();
-        // 4 training batches of 0.1 s and 1 validation batch of 0.04 s: 0.44 s an epoch, 0.84 s for the two timed.
-        var clock = new BatchClock(0.1, 0.04);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).Build();
-        var history = trainer.Fit(Train, Validation, clock);
+        // 0.44 s an epoch, 0.84 s for the two timed (the first without validation).
+        var (history, clock) = FitWithBudget(10);
         history.PlannedEpochs.Should().Be((int)(0.9 * (10 - 0.84) / 0.44));
         history.Epochs.Should().HaveCount(18).And.OnlyContain(e => Math.Abs(e.Seconds - 0.44) < 1e-9);
         clock.Now.TotalSeconds.Should().BeApproximately(0.84 + 18 * 0.44, 1e-9);
@@ -92,12 +103,9 @@ public class TimeBudgetTests
     [Fact]
     public void A_budget_too_short_to_plan_follows_the_clock_and_stops_within_it()
     {
-        using var model = TestModels.Small();
         // 0.44 s an epoch: timing two would take more than a quarter of a 3.1 s budget (0.775 s), so the run stops timing
         // after the eighth batch (0.8 s), keeps that training and follows the clock.
-        var clock = new BatchClock(0.1, 0.04);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(3.1)).Build();
-        var history = trainer.Fit(Train, Validation, clock);
+        var (history, clock) = FitWithBudget(3.1);
         history.PlannedEpochs.Should().BeNull();
         history.Epochs.Should().HaveCount(5, "after 0.8 s of timing, five epochs end at 3.0 s and a sixth would not fit");
         history.StopReason.Should().Be(StopReason.TimeBudget);
@@ -108,14 +116,11 @@ public class TimeBudgetTests
     [Fact]
     public void A_planned_run_whose_machine_slows_down_plans_again_and_still_ends_annealed_within_its_budget()
     {
-        using var model = TestModels.Small();
-        var clock = new BatchClock(0.1, 0.04);
-        var slowDown = new SlowDownAfter(epoch: 3, clock);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(slowDown).Build();
-        var history = trainer.Fit(Train, Validation, clock);
+        SlowDownAfter? slowDown = null;
+        var (history, clock) = FitWithBudget(10, c => slowDown = new SlowDownAfter(epoch: 3, c));
         // 18 planned at 0.44 s an epoch. After epoch 4 (the mean epoch 0.64 s) the 14 left would need 8.96 s of the 6.6 s
         // left: 13 in all. After epoch 7 (the three since then took 1.24 s each) 6 more would need 7.44 s of 2.88 s: 9 in all.
-        slowDown.PlannedBefore.Should().Be(18);
+        slowDown!.PlannedBefore.Should().Be(18);
         history.PlannedEpochs.Should().Be(9);
         history.Replanned.Should().BeTrue();
         history.Epochs.Should().HaveCount(history.PlannedEpochs.Value);
@@ -163,11 +168,7 @@ public class TimeBudgetTests
     [Fact]
     public void A_machine_faster_than_when_it_was_timed_finishes_early_and_keeps_the_plan_so_the_run_stays_repeatable()
     {
-        using var model = TestModels.Small();
-        var clock = new BatchClock(0.1, 0.04);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10))
-            .WithCallbacks(new SlowDownAfter(epoch: 1, clock, factor: 0.5)).Build();
-        var history = trainer.Fit(Train, Validation, clock);
+        var (history, clock) = FitWithBudget(10, c => new SlowDownAfter(epoch: 1, c, factor: 0.5));
         history.Replanned.Should().BeFalse();
         history.PlannedEpochs.Should().Be(18);
         history.Epochs.Should().HaveCount(18);
@@ -178,12 +179,8 @@ public class TimeBudgetTests
     [Fact]
     public void A_planned_run_plans_up_again_when_a_slowdown_passes_and_its_learning_rate_never_jumps_back_up()
     {
-        using var model = TestModels.Small();
-        var clock = new BatchClock(0.1, 0.04);
         // Training batches take 0.3 s instead of 0.1 s in epochs 4 and 5 only.
-        var slowDown = new SlowDownAfter(epoch: 3, clock, until: 5);
-        using var trainer = Builder(model, clock).WithTimeBudget(TimeSpan.FromSeconds(10)).WithCallbacks(slowDown).Build();
-        var history = trainer.Fit(Train, Validation, clock);
+        var (history, clock) = FitWithBudget(10, c => new SlowDownAfter(epoch: 3, c, until: 5));
         // 18 planned; 13 after epoch 4 (as above); after epoch 11 the 2 left would leave 1.61 s (more than 15% of the
         // budget) of the 2.72 s unused at the mean 0.554 s an epoch since then: 15 in all.
         history.Replanned.Should().BeTrue();
