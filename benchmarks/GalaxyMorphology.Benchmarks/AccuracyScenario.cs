@@ -15,7 +15,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N --hidden H --dropout P --projection off --members K --precision float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N|N1,N2,.. --hidden H --dropout P --projection off --members K --precision float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -33,12 +33,16 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (args.Get("filter") is { } filter) recipe = recipe with { Preprocessing = recipe.Preprocessing with { Filter = Enum.Parse<ResizeFilter>(filter, ignoreCase: true) } };
         if (args.Get("widths") is { } widths)
         {
-            // e.g. --widths 32,64,128,128 --convs 2: that many 3x3 'same' convolutions per stage, then a 2x2 pool
-            var convs = args.GetInt("convs") ?? 1;
+            // e.g. --widths 32,64,128,128 --convs 2 (or one count per stage: --convs 1,1,2,2): that many 3x3 'same'
+            // convolutions per stage, then a 2x2 pool
+            var stages = widths.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+            var counts = (args.Get("convs") ?? "1").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+            if (counts.Count != 1 && counts.Count != stages.Count)
+                throw new ArgumentException($"--convs: give one count or one per stage ({stages.Count}), got {counts.Count}");
             var features = new List<LayerSpec>();
-            foreach (var w in widths.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)))
+            for (var stage = 0; stage < stages.Count; stage++)
             {
-                for (var i = 0; i < convs; i++) features.Add(LayerSpec.Conv(w, 3, padding: 1));
+                for (var i = 0; i < counts[counts.Count == 1 ? 0 : stage]; i++) features.Add(LayerSpec.Conv(stages[stage], 3, padding: 1));
                 features.Add(LayerSpec.MaxPool(2, 2));
             }
             Model(s => s with { Features = features });
