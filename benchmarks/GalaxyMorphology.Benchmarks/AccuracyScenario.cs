@@ -35,14 +35,16 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         {
             // e.g. --widths 32,64,128,128 --convs 2 (or one count per stage: --convs 1,1,2,2): that many 3x3 'same'
             // convolutions per stage, then a 2x2 pool
-            var stages = widths.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
-            var counts = (args.Get("convs") ?? "1").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
-            if (counts.Count != 1 && counts.Count != stages.Count)
+            static List<int> Ints(string list) => list.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+            var stages = Ints(widths);
+            var counts = Ints(args.Get("convs") ?? "1");
+            if (counts.Count == 1) counts = Enumerable.Repeat(counts[0], stages.Count).ToList();
+            if (counts.Count != stages.Count)
                 throw new ArgumentException($"--convs: give one count or one per stage ({stages.Count}), got {counts.Count}");
             var features = new List<LayerSpec>();
-            for (var stage = 0; stage < stages.Count; stage++)
+            foreach (var (width, count) in stages.Zip(counts))
             {
-                for (var i = 0; i < counts[counts.Count == 1 ? 0 : stage]; i++) features.Add(LayerSpec.Conv(stages[stage], 3, padding: 1));
+                for (var i = 0; i < count; i++) features.Add(LayerSpec.Conv(width, 3, padding: 1));
                 features.Add(LayerSpec.MaxPool(2, 2));
             }
             Model(s => s with { Features = features });
