@@ -5,6 +5,7 @@ using GalaxyMorphology.Imaging;
 using GalaxyMorphology.Inference;
 using GalaxyMorphology.Models;
 using GalaxyMorphology.Training;
+using TorchSharp;
 
 namespace GalaxyMorphology.Benchmarks;
 
@@ -113,7 +114,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             var output = new JsonObject
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
-                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["brightness"] = recipe.Augmentation?.BrightnessJitter, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["precision"] = recipe.Precision.ToString(), ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
+                ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["brightness"] = recipe.Augmentation?.BrightnessJitter, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["precision"] = recipe.Precision.Resolve(torch.CPU).ToString(), ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
                 ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),

@@ -4,6 +4,7 @@ using GalaxyMorphology.Data;
 using GalaxyMorphology.Imaging;
 using GalaxyMorphology.Inference;
 using GalaxyMorphology.Models;
+using GalaxyMorphology.Platform;
 using GalaxyMorphology.Reporting;
 using GalaxyMorphology.Synthetic;
 using GalaxyMorphology.Training;
@@ -97,7 +98,7 @@ internal sealed class TrainCommand : ICliCommand
 {
     public string Name => "train";
     public string Summary => "train on a Kaggle-layout folder; writes best.ckpt, last.ckpt, history.csv and report/ into RUNDIR";
-    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--views 0|4|8] [--members K] [--member-views 0,4] [--size N] [--epochs N] [--minutes M] [--batch B] [--precision float32|bfloat16] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
+    public string Usage => "galaxy train --data DIR --out RUNDIR [--preset cpu|notebook] [--variant V] [--views 0|4|8] [--members K] [--member-views 0,4] [--size N] [--epochs N] [--minutes M] [--batch B] [--precision auto|float32|bfloat16] [--seed S] [--val-fraction F] [--resume | --init-weights CKPT|none] [--json]";
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("data", "DIR", "Kaggle-layout folder (training_solutions_rev1.csv + images_training_rev1/)"),
@@ -113,7 +114,7 @@ internal sealed class TrainCommand : ICliCommand
         new("minutes", "M", "wall-clock training budget in minutes (cpu preset: 15)"),
         new("batch", "B", "batch size"),
         new("lr", "X", "learning rate"),
-        new("precision", "P", "training arithmetic: float32, or bfloat16 (mixed precision: float32 weights, bfloat16 convolutions; about twice as fast on CPUs with AVX-512 BF16 or AMX)"),
+        new("precision", "P", "training arithmetic: auto (the cpu preset's: bfloat16 where the CPU computes it natively, else float32), float32, or bfloat16 (mixed precision: float32 weights, bfloat16 convolutions; about twice as fast on CPUs with AVX-512 BF16 or AMX)"),
         new("seed", "S", "random seed", "0"),
         new("val-fraction", "F", "fraction of the galaxies held out for validation"),
         new("threads", "N", "CPU threads for TorchSharp"),
@@ -158,7 +159,7 @@ internal sealed class TrainCommand : ICliCommand
         if (args.OptionalInt("batch", 1, 65536) is int batch) recipe = recipe with { BatchSize = batch };
         if (args.OptionalDouble("lr", 1e-9, 10) is double lr) recipe = recipe with { LearningRate = lr };
         if (args.Get("precision") is not null)
-            recipe = recipe with { Precision = args.Choice("precision", "", "float32", "bfloat16") == "bfloat16" ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32 };
+            recipe = recipe with { Precision = Enum.Parse<TrainingPrecision>(args.Choice("precision", "", "auto", "float32", "bfloat16"), ignoreCase: true) };
         if (args.OptionalDouble("val-fraction", 0.0001, 0.9999) is double fraction) recipe = recipe with { ValidationFraction = fraction };
         var epochs = args.OptionalInt("epochs", 1, 1_000_000);
         var minutes = args.OptionalDouble("minutes", 0.001, 1_000_000);
@@ -190,10 +191,6 @@ internal sealed class TrainCommand : ICliCommand
             if (!File.Exists(initialWeights)) throw new UsageException($"--init-weights: no checkpoint at '{initialWeights}'");
         }
 
-        context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
-                    + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}"
-                    + (resume is not null ? ", resuming" : initialWeights is not null ? $", starting from {initialWeights}"
-                        : recipe.PretrainedWeights is { } pretrained ? $", starting from the pretrained weights '{pretrained}'" : ", starting from random weights"));
         var options = new TrainingRunOptions
         {
             Seed = args.Int("seed", 0),
@@ -202,6 +199,12 @@ internal sealed class TrainCommand : ICliCommand
             ResumeFrom = resume,
             InitialWeights = initialWeights,
         };
+        var precision = recipe.Precision.Resolve(TorchRuntime.Device(options.Device)) == TrainingPrecision.BFloat16 ? "bfloat16" : "float32";
+        context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
+                    + precision + (recipe.Precision == TrainingPrecision.Auto ? " (auto)" : "") + ", "
+                    + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}"
+                    + (resume is not null ? ", resuming" : initialWeights is not null ? $", starting from {initialWeights}"
+                        : recipe.PretrainedWeights is { } pretrained ? $", starting from the pretrained weights '{pretrained}'" : ", starting from random weights"));
         var result = TrainingRun.Run(recipe, data, run, options, new EpochPrinter(context), context.CancellationToken);
         var history = result.History;
         context.Say($"stopped: {history.StopMessage} after {history.Epochs.Count} epochs in {history.Seconds:0}s");

@@ -57,7 +57,8 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The number type of the computation in training mode (<see cref="Models.TrainingPrecision"/>); evaluation mode
-    /// always computes in float32. Not part of the model: checkpoints do not store it. Setting it sets every member's.
+    /// always computes in float32. <see cref="Models.TrainingPrecision.Auto"/> is resolved on the input's device at each forward pass.
+    /// Not part of the model: checkpoints do not store it. Setting it sets every member's.
     /// </summary>
     public TrainingPrecision TrainingPrecision
     {
@@ -82,7 +83,7 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         // Laid out once here; the members of an ensemble then find it channels-last already (no second copy).
         var x = ChannelsLast(input);
         if (members is not null) return Finish(ForwardEnsemble(x)).MoveToOuterDisposeScope();
-        if (training && precision == TrainingPrecision.BFloat16) return head!.forward(ForwardMixed(x)).MoveToOuterDisposeScope();
+        if (training && precision.Resolve(x.device) == TrainingPrecision.BFloat16) return head!.forward(ForwardMixed(x)).MoveToOuterDisposeScope();
         x = features!.forward(x);
         x = classifier!.forward(x);
         return Finish(head!.forward(x)).MoveToOuterDisposeScope();

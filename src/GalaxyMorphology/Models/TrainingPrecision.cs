@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace GalaxyMorphology.Models;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace GalaxyMorphology.Models;
 /// </summary>
 public enum TrainingPrecision
 {
-    /// <summary>Float32 throughout (the default).</summary>
+    /// <summary>Float32 throughout (the default of a new recipe).</summary>
     Float32,
 
     /// <summary>
@@ -18,4 +20,58 @@ public enum TrainingPrecision
     /// docs/training.md).
     /// </summary>
     BFloat16,
+
+    /// <summary>
+    /// <see cref="BFloat16"/> where the CPU computes bfloat16 natively (AVX-512 BF16 or AMX, as Linux reports them),
+    /// <see cref="Float32"/> on other CPUs and on CUDA devices (not measured there yet): the speed of bfloat16 where it
+    /// is fast, never its emulation where it is slow. The <c>cpu</c> recipe's setting. What it comes to on a device:
+    /// <see cref="TrainingPrecisionExtensions.Resolve"/>.
+    /// </summary>
+    Auto,
+}
+
+/// <summary>What a <see cref="TrainingPrecision"/> comes to on a device.</summary>
+public static class TrainingPrecisionExtensions
+{
+    private static readonly Lazy<bool> NativeBFloat16 = new(() =>
+    {
+        try
+        {
+            return File.Exists("/proc/cpuinfo") && CpuInfoHasNativeBFloat16(File.ReadAllText("/proc/cpuinfo"));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    });
+
+    /// <summary>True when this machine's CPU computes bfloat16 natively (AVX-512 BF16 or AMX, read from Linux's <c>/proc/cpuinfo</c>; false elsewhere).</summary>
+    public static bool CpuHasNativeBFloat16 => NativeBFloat16.Value;
+
+    /// <summary>
+    /// The precision <paramref name="precision"/> trains in on <paramref name="device"/>: <see cref="TrainingPrecision.Auto"/>
+    /// becomes <see cref="TrainingPrecision.BFloat16"/> on a CPU with native bfloat16 and <see cref="TrainingPrecision.Float32"/>
+    /// elsewhere; the others stay as they are.
+    /// </summary>
+    public static TrainingPrecision Resolve(this TrainingPrecision precision, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return precision switch
+        {
+            TrainingPrecision.Float32 or TrainingPrecision.BFloat16 => precision,
+            TrainingPrecision.Auto => device.type == DeviceType.CPU && CpuHasNativeBFloat16 ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32,
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown training precision"),
+        };
+    }
+
+    /// <summary>True when a <c>/proc/cpuinfo</c> text lists a bfloat16 instruction set (<c>avx512_bf16</c> or <c>amx_bf16</c>) among its flags.</summary>
+    internal static bool CpuInfoHasNativeBFloat16(string cpuinfo) =>
+        cpuinfo.Split('\n')
+            .Where(line => line.StartsWith("flags", StringComparison.Ordinal) && line.Contains(':', StringComparison.Ordinal))
+            .Any(line => line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Any(flag => flag is "avx512_bf16" or "amx_bf16"));
 }

@@ -55,8 +55,9 @@ public sealed record TrainingRecipe
     public double WeightDecay { get; init; }
 
     /// <summary>
-    /// The number type of the training computation (<see cref="Models.TrainingPrecision"/>): float32, or bfloat16 mixed
-    /// precision with float32 weights. Evaluation, prediction and checkpoints are float32 either way.
+    /// The number type of the training computation (<see cref="Models.TrainingPrecision"/>): float32, bfloat16 mixed
+    /// precision with float32 weights, or auto (bfloat16 where the CPU computes it natively, float32 elsewhere; a new
+    /// recipe's default is float32, <see cref="Cpu"/>'s auto). Evaluation, prediction and checkpoints are float32 either way.
     /// </summary>
     public TrainingPrecision Precision { get; init; }
 
@@ -130,7 +131,8 @@ public sealed record TrainingRecipe
     /// softer than Lanczos-3 and better here), pixels standardised
     /// with statistics of the training images, <see cref="AugmentationOptions.Mild"/> augmentation with a wider zoom
     /// (1/1.25 .. 1.25 instead of 1/1.1 .. 1.1), AdamW (decoupled
-    /// weight decay 0.3) with cosine decay over a 15-minute budget, batch 32, 2% validation (small sets need every galaxy for training), <c>best.ckpt</c> taken
+    /// weight decay 0.3) with cosine decay over a 15-minute budget, batch 32, bfloat16 mixed precision where the CPU
+    /// computes it natively (<see cref="TrainingPrecision.Auto"/>; float32 elsewhere), 2% validation (small sets need every galaxy for training), <c>best.ckpt</c> taken
     /// from the last 5% of the budget (<see cref="BestCheckpointFrom"/>, where the learning rate is under 1% of its peak,
     /// so it is in effect the annealed end of the run rather than an epoch picked on a few dozen galaxies), and 32-view test-time augmentation, starting
     /// from weights pre-trained on synthetic galaxies (<see cref="PretrainedWeights.CpuNetSynthetic"/>). See
@@ -149,6 +151,7 @@ public sealed record TrainingRecipe
         LearningRate = 1e-3,
         WeightDecay = 0.3,
         BatchSize = 32,
+        Precision = TrainingPrecision.Auto,
         Epochs = null,
         TimeBudget = TimeSpan.FromMinutes(15),
         Schedule = LearningRateSchedule.Cosine(),
@@ -223,7 +226,7 @@ public sealed record TrainingRecipe
         (StandardizeFromTrainingImages ? Preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null } : Preprocessing).Validate();
         if (Members is < 1 or > 32) throw new ArgumentException($"ensemble members must be between 1 and 32, got {Members}", nameof(Members));
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}", nameof(BatchSize));
-        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"unknown training precision '{Precision}'; precisions: float32, bfloat16", nameof(Precision));
+        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"unknown training precision '{Precision}'; precisions: auto, float32, bfloat16", nameof(Precision));
         if (Epochs is < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}", nameof(Epochs));
         if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"the time budget must be positive, got {t}", nameof(TimeBudget));
         if (Epochs is null && TimeBudget is null) throw new ArgumentException("give epochs, a time budget, or both", nameof(Epochs));

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GalaxyMorphology.Data;
 using GalaxyMorphology.Imaging;
+using GalaxyMorphology.Models;
 using GalaxyMorphology.Persistence;
+using GalaxyMorphology.Platform;
 using GalaxyMorphology.Training.Callbacks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -97,6 +99,8 @@ public static class TrainingRun
                     $"({string.Join("; ", differences)}): set PretrainedWeights to null (galaxy train: --init-weights none) to start from random weights", nameof(recipe));
         }
         var initial = options.InitialWeights is not null ? Checkpoint.Read(options.InitialWeights) : null;
+        // Auto becomes bfloat16 or float32 here, once, so the log and recipe.json say what the run computes in.
+        var precision = recipe.Precision.Resolve(TorchRuntime.Device(options.Device));
         var preprocessing = resume?.Preprocessing ?? recipe.Preprocessing;
         var measure = resume is null && recipe.StandardizeFromTrainingImages;
         if (measure) preprocessing = preprocessing with { Scaling = PixelScaling.UnitRange, Mean = null, Std = null };
@@ -116,7 +120,7 @@ public static class TrainingRun
         var best = Path.Combine(runFolder, BestFileName);
         var last = Path.Combine(runFolder, LastFileName);
         var csv = Path.Combine(runFolder, HistoryFileName);
-        WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, preprocessing, options, pretrained, dataFolder, train.Count, validation.Count);
+        WriteRecipe(Path.Combine(runFolder, "recipe.json"), recipe, precision, preprocessing, options, pretrained, dataFolder, train.Count, validation.Count);
 
         // The seed decides the random initial weights too (the trainer reseeds for dropout when it starts).
         if (resume is null) TorchSharp.torch.manual_seed(options.Seed);
@@ -132,7 +136,10 @@ public static class TrainingRun
             logger.LogInformation("starting from the pretrained weights '{Weights}' (trained on synthetic galaxies){Members}", pretrained,
                 model.Members.Count == 0 || loaded == model.Members.Count ? "" : $" in {loaded} of the {model.Members.Count} members; the others from random weights");
         }
-        model.TrainingPrecision = recipe.Precision;
+        model.TrainingPrecision = precision;
+        if (recipe.Precision == TrainingPrecision.Auto)
+            logger.LogInformation("training precision: {Precision} ({Why})", precision == TrainingPrecision.BFloat16 ? "bfloat16 mixed precision" : "float32",
+                precision == TrainingPrecision.BFloat16 ? "auto: this CPU computes bfloat16 natively" : "auto: no native bfloat16 on this device; --precision bfloat16 forces it");
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
             .WithBatchSize(recipe.BatchSize)
@@ -173,7 +180,7 @@ public static class TrainingRun
             ? DatasetSplit.First(dataset, recipe.ValidationFraction)
             : DatasetSplit.Random(dataset, recipe.ValidationFraction, seed);
 
-    private static void WriteRecipe(string path, TrainingRecipe recipe, PreprocessingOptions preprocessing, TrainingRunOptions options,
+    private static void WriteRecipe(string path, TrainingRecipe recipe, TrainingPrecision precision, PreprocessingOptions preprocessing, TrainingRunOptions options,
         string? pretrained, string dataFolder, int trainCount, int validationCount)
     {
         var json = new JsonObject
@@ -190,7 +197,8 @@ public static class TrainingRun
             ["bestCheckpointFrom"] = recipe.BestCheckpointFrom,
             ["seed"] = options.Seed,
             ["batchSize"] = recipe.BatchSize,
-            ["precision"] = recipe.Precision.ToString(),
+            ["precision"] = precision.ToString(),
+            ["precisionSetting"] = recipe.Precision.ToString(),
             ["epochs"] = recipe.Epochs,
             ["minutes"] = recipe.TimeBudget?.TotalMinutes,
             ["optimizer"] = recipe.Optimizer.ToString(),

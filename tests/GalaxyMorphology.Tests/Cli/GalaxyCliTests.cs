@@ -140,6 +140,7 @@ public sealed class GalaxyCliTests
             "--precision", "bfloat16", "--member-views", "0,4", "--no-report");
         mixed.Code.Should().Be(0, mixed.Err);
         Recipe(temp.File("mixed"))["precision"]!.GetValue<string>().Should().Be("BFloat16");
+        Recipe(temp.File("mixed"))["precisionSetting"]!.GetValue<string>().Should().Be("BFloat16");
         Recipe(temp.File("mixed"))["pretrainedWeights"]!.GetValue<string>().Should().Be("cpunet-synthetic", "the plain member fits the shipped weights");
         using (var model = GalaxyModel.Load(Path.Combine(temp.File("mixed"), "last.ckpt")))
         {
@@ -147,9 +148,15 @@ public sealed class GalaxyCliTests
             model.Spec.MemberViews.Should().Equal(0, 4);
         }
 
+        // The cpu preset's auto: recipe.json records the setting and what it came to on this machine.
+        var auto = Run("train", "--data", data, "--out", temp.File("auto"), "--epochs", "1", "--batch", "8", "--val-fraction", "0.25", "--no-report");
+        auto.Code.Should().Be(0, auto.Err);
+        Recipe(temp.File("auto"))["precisionSetting"]!.GetValue<string>().Should().Be("Auto");
+        Recipe(temp.File("auto"))["precision"]!.GetValue<string>().Should().Be(TrainingPrecisionExtensions.CpuHasNativeBFloat16 ? "BFloat16" : "Float32");
+
         var badPrecision = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--precision", "half");
         badPrecision.Code.Should().Be(2);
-        badPrecision.Err.Should().Contain("--precision").And.Contain("half");
+        badPrecision.Err.Should().Contain("--precision").And.Contain("half").And.Contain("auto");
         var badViews = Run("train", "--data", data, "--out", temp.File("bad"), "--epochs", "1", "--member-views", "0,5");
         badViews.Code.Should().Be(2);
         badViews.Err.Should().Contain("--member-views").And.Contain("'5'");

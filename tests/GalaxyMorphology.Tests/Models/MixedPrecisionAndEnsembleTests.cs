@@ -80,6 +80,44 @@ public sealed class MixedPrecisionAndEnsembleTests
         ((Action)(() => (TrainingRecipe.Cpu with { Precision = (TrainingPrecision)7 }).Validate())).Should().Throw<ArgumentException>().WithMessage("*precision*");
     }
 
+    [Theory]
+    [InlineData("processor\t: 0\nflags\t\t: fpu sse2 avx512f avx512_bf16 avx512_vnni\nbugs\t\t: spectre_v1\n", true)]
+    [InlineData("flags\t\t: fpu sse2 amx_tile amx_bf16 amx_int8\n", true)]
+    [InlineData("flags\t\t: fpu sse2 avx512f avx512_vnni\n", false)]
+    [InlineData("model name\t: avx512_bf16 in the name only\nflags\t\t: fpu sse2\n", false)]
+    [InlineData("flags\t\t: fpu sse2 avx512_bf16x\n", false)]
+    [InlineData("", false)]
+    public void Native_bfloat16_is_read_from_the_cpuinfo_flags_only(string cpuinfo, bool expected) =>
+        TrainingPrecisionExtensions.CpuInfoHasNativeBFloat16(cpuinfo).Should().Be(expected);
+
+    [Fact]
+    public void Auto_precision_is_bfloat16_only_on_a_cpu_with_native_bfloat16_and_trains_as_what_it_resolves_to()
+    {
+        var cpu = TrainingPrecision.Auto.Resolve(CPU);
+        cpu.Should().Be(TrainingPrecisionExtensions.CpuHasNativeBFloat16 ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32);
+        TrainingPrecision.Auto.Resolve(new Device(TorchSharp.DeviceType.CUDA, 0)).Should().Be(TrainingPrecision.Float32, "not measured on GPUs yet");
+        TrainingPrecision.BFloat16.Resolve(new Device(TorchSharp.DeviceType.CUDA, 0)).Should().Be(TrainingPrecision.BFloat16);
+        TrainingPrecision.Float32.Resolve(CPU).Should().Be(TrainingPrecision.Float32);
+        ((Action)(() => ((TrainingPrecision)7).Resolve(CPU))).Should().Throw<ArgumentOutOfRangeException>();
+        TrainingRecipe.Cpu.Precision.Should().Be(TrainingPrecision.Auto);
+
+        using var auto = Build(BatchNormSpec);
+        using var resolved = Build(BatchNormSpec);
+        using var other = Build(BatchNormSpec);
+        auto.TrainingPrecision = TrainingPrecision.Auto;
+        resolved.TrainingPrecision = cpu;
+        other.TrainingPrecision = cpu == TrainingPrecision.BFloat16 ? TrainingPrecision.Float32 : TrainingPrecision.BFloat16;
+        auto.train();
+        resolved.train();
+        other.train();
+        using var x = rand(4, 3, TestModels.Size, TestModels.Size);
+        using var autoOut = auto.forward(x);
+        using var resolvedOut = resolved.forward(x);
+        using var otherOut = other.forward(x);
+        autoOut.data<float>().ToArray().Should().Equal(resolvedOut.data<float>().ToArray(), $"auto trains in {cpu} on this CPU");
+        otherOut.data<float>().ToArray().Should().NotEqual(autoOut.data<float>().ToArray(), "the other precision rounds differently");
+    }
+
     [Fact]
     public void A_mixed_ensemble_has_a_plain_and_a_view_member_and_predicts_their_mean()
     {
