@@ -16,7 +16,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N|N1,N2,.. --hidden H --dropout P --projection off --members K --precision float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N|N1,N2,.. --hidden H --dropout P --projection off --members K --precision auto|float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
 
     public int Run(BenchmarkArgs args)
     {

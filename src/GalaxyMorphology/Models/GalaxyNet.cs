@@ -83,7 +83,7 @@ public sealed class GalaxyNet : nn.Module<Tensor, Tensor>
         // Laid out once here; the members of an ensemble then find it channels-last already (no second copy).
         var x = ChannelsLast(input);
         if (members is not null) return Finish(ForwardEnsemble(x)).MoveToOuterDisposeScope();
-        if (training && precision.Resolve(x.device) == TrainingPrecision.BFloat16) return head!.forward(ForwardMixed(x)).MoveToOuterDisposeScope();
+        if (training && precision.Resolve(x.device_type) == TrainingPrecision.BFloat16) return head!.forward(ForwardMixed(x)).MoveToOuterDisposeScope();
         x = features!.forward(x);
         x = classifier!.forward(x);
         return Finish(head!.forward(x)).MoveToOuterDisposeScope();

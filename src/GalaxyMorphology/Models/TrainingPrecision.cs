@@ -25,7 +25,7 @@ public enum TrainingPrecision
     /// <see cref="BFloat16"/> where the CPU computes bfloat16 natively (AVX-512 BF16 or AMX, as Linux reports them),
     /// <see cref="Float32"/> on other CPUs and on CUDA devices (not measured there yet): the speed of bfloat16 where it
     /// is fast, never its emulation where it is slow. The <c>cpu</c> recipe's setting. What it comes to on a device:
-    /// <see cref="TrainingPrecisionExtensions.Resolve"/>.
+    /// <see cref="TrainingPrecisionExtensions.Resolve(TrainingPrecision, torch.Device)"/>.
     /// </summary>
     Auto,
 }
@@ -60,13 +60,16 @@ public static class TrainingPrecisionExtensions
     public static TrainingPrecision Resolve(this TrainingPrecision precision, torch.Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return precision switch
-        {
-            TrainingPrecision.Float32 or TrainingPrecision.BFloat16 => precision,
-            TrainingPrecision.Auto => device.type == DeviceType.CPU && CpuHasNativeBFloat16 ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32,
-            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown training precision"),
-        };
+        return precision.Resolve(device.type);
     }
+
+    /// <summary>The same on a device type (what <see cref="GalaxyNet"/> reads from its input without allocating a device object per batch).</summary>
+    internal static TrainingPrecision Resolve(this TrainingPrecision precision, DeviceType deviceType) => precision switch
+    {
+        TrainingPrecision.Float32 or TrainingPrecision.BFloat16 => precision,
+        TrainingPrecision.Auto => deviceType == DeviceType.CPU && CpuHasNativeBFloat16 ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown training precision"),
+    };
 
     /// <summary>True when a <c>/proc/cpuinfo</c> text lists a bfloat16 instruction set (<c>avx512_bf16</c> or <c>amx_bf16</c>) among its flags.</summary>
     internal static bool CpuInfoHasNativeBFloat16(string cpuinfo) =>

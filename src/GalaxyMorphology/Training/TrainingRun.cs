@@ -138,8 +138,9 @@ public static class TrainingRun
         }
         model.TrainingPrecision = precision;
         if (recipe.Precision == TrainingPrecision.Auto)
-            logger.LogInformation("training precision: {Precision} ({Why})", precision == TrainingPrecision.BFloat16 ? "bfloat16 mixed precision" : "float32",
-                precision == TrainingPrecision.BFloat16 ? "auto: this CPU computes bfloat16 natively" : "auto: no native bfloat16 on this device; --precision bfloat16 forces it");
+            logger.LogInformation("training precision auto: {Precision}", precision == TrainingPrecision.BFloat16
+                ? "bfloat16 mixed precision (this CPU computes bfloat16 natively)"
+                : "float32 (no native bfloat16 on this device; Precision = BFloat16 forces it)");
         var builder = Trainer.For(model)
             .WithOptimizer(recipe.Optimizer, recipe.LearningRate, recipe.WeightDecay)
             .WithBatchSize(recipe.BatchSize)
