@@ -1,3 +1,4 @@
+using GalaxyMorphology.Platform;
 using static TorchSharp.torch;
 using TorchSharp;
 
@@ -196,9 +197,11 @@ public sealed class ModelBuilder
     /// <param name="device">Where to put the parameters.</param>
     /// <exception cref="ArgumentException">The combination is invalid; the message names the bad value or the layer where the feature map vanishes.</exception>
     /// <exception cref="InvalidOperationException">The builder was used already.</exception>
+    /// <exception cref="TorchRuntimeException">TorchSharp's native runtime cannot be loaded; the message says what is missing.</exception>
     public GalaxyNet Build(Device? device = null)
     {
         EnsureUnused();
+        TorchRuntime.EnsureLoaded(); // a clear error when the native runtime is missing, and NnpackGuard before any convolution
         var plan = ModelPlan.Create(spec);
         built = true;
         var net = new GalaxyNet(spec, plan);

@@ -25,6 +25,7 @@ public static class TorchRuntime
             {
                 // Touching torch initialises the native library (TorchSharp's static constructor).
                 using var probe = torch.zeros(1);
+                NnpackGuard.Apply();
                 loaded = true;
             }
             catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException)
