@@ -15,9 +15,8 @@ public static class PretrainedWeights
     /// <summary>
     /// <see cref="TrainingRecipe.CpuNet"/> (64 px input, sigmoid head) after 16 epochs of the <c>cpu</c> recipe on 6,000
     /// synthetic galaxies (<c>galaxy synth --count 6000 --seed 11</c>, training seed 0). Fine-tuning from it beats a
-    /// random start on real galaxies (docs/results.md). The shipped file predates the recipe's wider zoom (1/1.25 .. 1.25):
-    /// it was pre-trained with the earlier 1/1.1 .. 1.1, so <c>eng/pretrain-weights.sh</c> now makes slightly different
-    /// weights (not yet measured against these).
+    /// random start on real galaxies (docs/results.md). Pre-trained with the recipe's zoom of 1/1.25 .. 1.25 in float32,
+    /// exactly as <c>eng/pretrain-weights.sh</c> makes them (fifteenth session).
     /// </summary>
     public const string CpuNetSynthetic = "cpunet-synthetic";
 

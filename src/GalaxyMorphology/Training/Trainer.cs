@@ -39,7 +39,7 @@ public sealed class Trainer : IDisposable
     private long planStep;        // the step of the last re-plan
     private double planProgress;  // the schedule's progress (0..1) at that step
     private int planEpoch;        // the epochs completed at the last plan
-    private int firstPlan;        // the epochs planned after timing
+    private int planCeiling;      // the highest plan made from a timing (after timing, or on a machine found much faster); a win-back never goes beyond it
     private bool replanned;
 
     /// <summary>How a run with only a time budget decides its length and its schedule.</summary>
@@ -61,6 +61,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Share of the remaining budget a plan fills, leaving room for the machine to slow down.</summary>
     internal const double PlanShare = 0.9;
+
+    /// <summary>Share of the budget that a planned run's remaining epochs may leave unused before it plans up (a plan timed while the machine was slow).</summary>
+    internal const double UnusedShareToPlanUp = 0.25;
 
     /// <summary>Starts building a trainer for <paramref name="model"/>.</summary>
     public static TrainerBuilder For(GalaxyNet model) => new(model);
@@ -385,7 +388,7 @@ public sealed class Trainer : IDisposable
         var remaining = budget.TotalSeconds - BudgetElapsed;
         plannedEpochs = Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
         budgetPlan = BudgetPlan.Planned;
-        firstPlan = plannedEpochs;
+        planCeiling = plannedEpochs;
         Options.Logger.LogEpoch(string.Create(CultureInfo.InvariantCulture,
             $"time budget: {plannedEpochs} epochs planned for {budget.TotalMinutes:0.##} min (an epoch timed at {epochSeconds:0.00}s); the same seed and {plannedEpochs} epochs repeat this run exactly"));
         return true;
@@ -401,10 +404,12 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// A planned run whose machine has changed speed for good plans again, judging by the mean epoch since the last
     /// plan (so a few slow epochs do not count): when its remaining epochs would overrun the budget by more than a tenth
-    /// (so that it still ends annealed rather than cut off early; a cut in the last tenth of a cosine costs little), or,
-    /// after such a cut, when the slowdown has passed and they would leave more than 15% of the budget unused (never
-    /// beyond the first plan). The schedule continues from where it is over the new remaining epochs, without a jump;
-    /// the run can then no longer be repeated exactly. A machine merely faster than when it was timed finishes early.
+    /// (so that it still ends annealed rather than cut off early; a cut in the last tenth of a cosine costs little); when
+    /// they would leave more than a quarter of the budget unused (the timing epochs ran while the machine was slow, and
+    /// the plan would waste much of the budget); or, after a cut, when the slowdown has passed and they would leave more
+    /// than 15% of it unused (never beyond the highest plan so far). The schedule continues from where it is over the new
+    /// remaining epochs, without a jump; the run can then no longer be repeated exactly. A machine only a little faster than
+    /// when it was timed finishes a little early, and the run stays repeatable.
     /// </summary>
     private void Replan(TrainingHistory history, int batchesPerEpoch)
     {
@@ -414,15 +419,17 @@ public sealed class Trainer : IDisposable
         var budget = Options.TimeBudget!.Value.TotalSeconds;
         var remaining = budget - BudgetElapsed;
         var needed = (plannedEpochs - completedEpochs) * epochSeconds;
+        var unused = remaining - needed;
         var late = needed > 1.1 * remaining;
-        // Upwards only to win back what a slowdown took: a machine that is simply faster than it was when timed ends early,
-        // and the run stays repeatable.
-        if (!late && (!replanned || remaining - needed <= 0.15 * budget)) return;
+        var wasteful = unused > UnusedShareToPlanUp * budget;
+        var winBack = replanned && unused > 0.15 * budget;
+        if (!late && !wasteful && !winBack) return;
         var target = completedEpochs + Math.Max(1, (int)Math.Floor(PlanShare * remaining / Math.Max(epochSeconds, 1e-6)));
-        if (!late) target = Math.Min(target, firstPlan);
+        if (!late && !wasteful) target = Math.Min(target, planCeiling);
         // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
         if (!late && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
         if (target == plannedEpochs) return;
+        if (wasteful && !late) planCeiling = Math.Max(planCeiling, target);
         var before = plannedEpochs;
         planProgress = Progress(batchesPerEpoch);
         planStep = globalStep;
@@ -584,7 +591,7 @@ public sealed class Trainer : IDisposable
             ["planStep"] = planStep,
             ["planProgress"] = planProgress,
             ["planEpoch"] = planEpoch,
-            ["firstPlan"] = firstPlan,
+            ["firstPlan"] = planCeiling, // the key of earlier checkpoints
             ["replanned"] = replanned,
             ["globalStep"] = globalStep,
             ["budgetSeconds"] = BudgetElapsed,
@@ -606,7 +613,7 @@ public sealed class Trainer : IDisposable
         planStep = (long?)state["planStep"] ?? 0;
         planProgress = (double?)state["planProgress"] ?? 0;
         planEpoch = (int?)state["planEpoch"] ?? 0;
-        firstPlan = (int?)state["firstPlan"] ?? plannedEpochs;
+        planCeiling = (int?)state["firstPlan"] ?? plannedEpochs;
         replanned = (bool?)state["replanned"] ?? false;
         // A run with only a time budget resumes as it was planned; one without a plan (clock-driven, or saved before
         // plans existed) keeps following the clock.

@@ -185,7 +185,7 @@ public sealed class GalaxyCliTests
         var stopped = System.Text.RegularExpressions.Regex.Match(train.Out, @"stopped: .* after (\d+) epochs in (\d+)s");
         stopped.Success.Should().BeTrue(train.Out);
         var trained = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        trained.Should().BeInRange(1, epochs);
+        trained.Should().BeGreaterThanOrEqualTo(1, "a plan may grow when the timing epochs ran slower than the rest (JIT, cold caches)");
         int.Parse(stopped.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(9, "the budget includes the timing and the validation");
         File.ReadAllLines(Path.Combine(temp.File("run"), "history.csv")).Should().HaveCount(1 + trained, "the timing epochs are not logged");
         // Either the plan held (then it names the command that repeats the run) or the machine's speed changed and it says so.

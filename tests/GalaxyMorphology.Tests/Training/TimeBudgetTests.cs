@@ -166,14 +166,30 @@ public class TimeBudgetTests
     }
 
     [Fact]
-    public void A_machine_faster_than_when_it_was_timed_finishes_early_and_keeps_the_plan_so_the_run_stays_repeatable()
+    public void A_machine_a_little_faster_than_when_it_was_timed_finishes_early_and_keeps_the_plan_so_the_run_stays_repeatable()
     {
-        var (history, clock) = FitWithBudget(10, c => new SlowDownAfter(epoch: 1, c, factor: 0.5));
+        var (history, clock) = FitWithBudget(10, c => new SlowDownAfter(epoch: 1, c, factor: 0.9));
         history.Replanned.Should().BeFalse();
         history.PlannedEpochs.Should().Be(18);
         history.Epochs.Should().HaveCount(18);
-        // 0.84 s of timing, one epoch of 0.44 s, then 17 of 0.24 s: 5.36 s of the 10.
-        clock.Now.TotalSeconds.Should().BeApproximately(5.36, 1e-9);
+        // 0.84 s of timing, one epoch of 0.44 s, then 17 of 0.40 s: 8.08 s of the 10 (at most 19% of it left unused on the way).
+        clock.Now.TotalSeconds.Should().BeApproximately(8.08, 1e-9);
+    }
+
+    [Fact]
+    public void A_plan_timed_while_the_machine_was_slow_plans_up_instead_of_leaving_much_of_the_budget_unused()
+    {
+        // The timing epochs ran at full length; from epoch 2 on training batches take half as long (0.24 s an epoch).
+        var (history, clock) = FitWithBudget(10, c => new SlowDownAfter(epoch: 1, c, factor: 0.5));
+        // 18 planned would end at 5.36 s. After epoch 3 (mean 0.3067 s an epoch since the plan) the 15 left would leave
+        // 3.64 s of the 8.24 s unused, more than a quarter of the budget: 3 + floor(0.9 * 8.24 / 0.3067) = 27 in all.
+        history.Replanned.Should().BeTrue();
+        history.PlannedEpochs.Should().Be(27);
+        history.Epochs.Should().HaveCount(27);
+        history.StopReason.Should().Be(StopReason.Completed);
+        clock.Now.TotalSeconds.Should().BeApproximately(0.84 + 0.44 + 26 * 0.24, 1e-9).And.BeLessThan(10);
+        history.Epochs.Select(e => e.LearningRate).Should().BeInDescendingOrder("a new plan continues the cosine from where it was");
+        history.Epochs[^1].LearningRate.Should().BeLessThan(3e-3 * 0.02);
     }
 
     [Fact]
