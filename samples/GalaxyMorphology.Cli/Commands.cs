@@ -199,9 +199,8 @@ internal sealed class TrainCommand : ICliCommand
             ResumeFrom = resume,
             InitialWeights = initialWeights,
         };
-        var precision = recipe.Precision.Resolve(TorchRuntime.Device(options.Device)) == TrainingPrecision.BFloat16 ? "bfloat16" : "float32";
         context.Say($"training recipe '{recipe.Name}' ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, "
-                    + precision + (recipe.Precision == TrainingPrecision.Auto ? " (auto)" : "") + ", "
+                    + recipe.Precision.Describe(TorchRuntime.Device(options.Device)) + ", "
                     + (recipe.TimeBudget is { } t ? $"{t.TotalMinutes:0.##} min" : $"{recipe.Epochs} epochs") + $") on {data}"
                     + (resume is not null ? ", resuming" : initialWeights is not null ? $", starting from {initialWeights}"
                         : recipe.PretrainedWeights is { } pretrained ? $", starting from the pretrained weights '{pretrained}'" : ", starting from random weights"));

@@ -73,9 +73,7 @@ try
     var run = Path.Combine(output, "run");
     // synthetic galaxies are plentiful: hold out 5% so the validation table below rests on more than a few dozen
     var recipe = TrainingRecipe.Cpu with { TimeBudget = TimeSpan.FromMinutes(minutes), Epochs = null, ValidationFraction = 0.05 };
-    var precision = recipe.Precision.Resolve(TorchSharp.torch.CPU) == TrainingPrecision.BFloat16 ? "bfloat16" : "float32";
-    var precisionText = precision + (recipe.Precision == TrainingPrecision.Auto ? " (auto)" : "");
-    AnsiConsole.MarkupLine($"training recipe [green]{recipe.Name}[/] ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, {precisionText}) for {minutes:0.##} minutes; Ctrl-C stops early and keeps the best model");
+    AnsiConsole.MarkupLine($"training recipe [green]{recipe.Name}[/] ({recipe.Variant}, {recipe.Preprocessing.Size} px, batch {recipe.BatchSize}, {recipe.Precision.Describe(TorchSharp.torch.CPU)}) for {minutes:0.##} minutes; Ctrl-C stops early and keeps the best model");
     TrainingRunResult? result = null;
     AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
         .Start(ctx =>

@@ -63,6 +63,14 @@ public static class TrainingPrecisionExtensions
         return precision.Resolve(device.type);
     }
 
+    /// <summary>
+    /// What <paramref name="precision"/> trains in on <paramref name="device"/>, for a console line: <c>float32</c> or
+    /// <c>bfloat16</c>, followed by <c>(auto)</c> when the setting was <see cref="TrainingPrecision.Auto"/>.
+    /// </summary>
+    public static string Describe(this TrainingPrecision precision, torch.Device device) =>
+        (precision.Resolve(device) == TrainingPrecision.BFloat16 ? "bfloat16" : "float32")
+        + (precision == TrainingPrecision.Auto ? " (auto)" : "");
+
     /// <summary>The same on a device type (what <see cref="GalaxyNet"/> reads from its input without allocating a device object per batch).</summary>
     internal static TrainingPrecision Resolve(this TrainingPrecision precision, DeviceType deviceType) => precision switch
     {

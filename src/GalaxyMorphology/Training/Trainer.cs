@@ -429,7 +429,7 @@ public sealed class Trainer : IDisposable
         // Upwards only for a real gain (a fifth more of the remaining epochs, and at least two), so the plan does not flap.
         if (!late && target - completedEpochs < 1.2 * (plannedEpochs - completedEpochs) + 1) return;
         if (target == plannedEpochs) return;
-        if (wasteful && !late) planCeiling = Math.Max(planCeiling, target);
+        if (wasteful) planCeiling = Math.Max(planCeiling, target); // never late as well: unused is then negative
         var before = plannedEpochs;
         planProgress = Progress(batchesPerEpoch);
         planStep = globalStep;

@@ -99,6 +99,10 @@ public sealed class MixedPrecisionAndEnsembleTests
         TrainingPrecision.BFloat16.Resolve(new Device(TorchSharp.DeviceType.CUDA, 0)).Should().Be(TrainingPrecision.BFloat16);
         TrainingPrecision.Float32.Resolve(CPU).Should().Be(TrainingPrecision.Float32);
         ((Action)(() => ((TrainingPrecision)7).Resolve(CPU))).Should().Throw<ArgumentOutOfRangeException>();
+        TrainingPrecision.Float32.Describe(CPU).Should().Be("float32");
+        TrainingPrecision.BFloat16.Describe(CPU).Should().Be("bfloat16");
+        TrainingPrecision.Auto.Describe(CPU).Should().Be(cpu == TrainingPrecision.BFloat16 ? "bfloat16 (auto)" : "float32 (auto)");
+        TrainingPrecision.Auto.Describe(new Device(TorchSharp.DeviceType.CUDA, 0)).Should().Be("float32 (auto)");
         TrainingRecipe.Cpu.Precision.Should().Be(TrainingPrecision.Auto);
 
         using var auto = Build(BatchNormSpec);
