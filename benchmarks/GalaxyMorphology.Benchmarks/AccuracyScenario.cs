@@ -16,7 +16,7 @@ namespace GalaxyMorphology.Benchmarks;
 public sealed class AccuracyScenario : IBenchmarkScenario
 {
     public string Name => "accuracy";
-    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N|N1,N2,.. --hidden H --dropout P --projection off --members K --precision auto|float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
+    public string Description => "held-out RMSE of the cpu recipe and variations (--data TRAIN --test TEST --minutes M --epochs N --model cpunet|compact|... --init pytorch --filter F --widths C1,C2,.. --convs N|N1,N2,.. --hidden H --dropout P --projection off --members K --precision auto|float32|bfloat16 --views 0|4|8 --view-size S --view-pooling mean|concatenate --head sigmoid|tree --augment mild|none|dihedral|dieleman --rotate D --zoom Z --shift F --brightness B --size S --crop C --batch B --optimizer adam|adamw|sgd --lr X --warmup F --wd X --val-fraction F --threads N --seed S --pretrained none --init-weights CKPT --pretrain SYNTH_DIR --pretrain-minutes M|--pretrain-epochs N --ema D1,D2 --swa-from F)";
 
     public int Run(BenchmarkArgs args)
     {
@@ -78,6 +78,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (args.GetInt("crop") is int crop) recipe = recipe with { Preprocessing = recipe.Preprocessing with { CropSize = crop } };
         if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
         if (Number("lr") is double lr) recipe = recipe with { LearningRate = lr };
+        if (Number("warmup") is double warmup) recipe = recipe with { Schedule = LearningRateSchedule.Cosine(warmupFraction: warmup) };
         if (Number("val-fraction") is double vf) recipe = recipe with { ValidationFraction = vf };
         // The cpu recipe starts from the shipped pretrained weights; --pretrained none starts from random weights, and a
         // changed model (which the weights do not fit) does too.
@@ -115,7 +116,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
             {
                 ["scenario"] = Name, ["model"] = args.Get("model") ?? recipe.Variant, ["head"] = recipe.Head.ToString(),
                 ["augment"] = args.Get("augment") ?? "mild", ["rotate"] = recipe.Augmentation?.MaxRotationDegrees, ["zoom"] = recipe.Augmentation?.MaxZoom, ["shift"] = recipe.Augmentation?.MaxShiftFraction, ["brightness"] = recipe.Augmentation?.BrightnessJitter, ["projection"] = recipe.Model?.ProjectOntoTree ?? false, ["members"] = recipe.Members, ["precision"] = recipe.Precision.Resolve(torch.CPU).ToString(), ["views"] = recipe.Model?.Views ?? 0, ["viewSize"] = recipe.Model?.ViewSize ?? 0, ["viewPooling"] = recipe.Model?.ViewPooling.ToString(), ["init"] = (recipe.Model?.Initialization ?? WeightInitialization.Keras).ToString(), ["filter"] = recipe.Preprocessing.Filter.ToString(), ["size"] = recipe.Preprocessing.Size, ["crop"] = recipe.Preprocessing.CropSize,
-                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
+                ["batch"] = recipe.BatchSize, ["features"] = string.Join(' ', (recipe.Model?.Features ?? []).Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Channels)), ["dropout"] = recipe.Model?.Dropout, ["weightDecay"] = recipe.WeightDecay, ["optimizer"] = recipe.Optimizer.ToString(), ["warmup"] = recipe.Schedule.WarmupFraction, ["minutes"] = minutes, ["pretrainedWeights"] = initial is null ? recipe.PretrainedWeights : null, ["initWeights"] = args.Get("init-weights"), ["pretrain"] = pretrain, ["pretrainMinutes"] = pretrainMinutes, ["pretrainEpochs"] = pretrainEpochs, ["seed"] = seed, ["epochs"] = result.History.Epochs.Count,
                 ["trainSeconds"] = Math.Round(result.History.Seconds, 1),
                 ["imagesPerSecond"] = Math.Round(result.History.Epochs.Average(e => e.ImagesPerSecond), 1),
             };

@@ -7,7 +7,7 @@ using GalaxyMorphology.Training;
 
 namespace GalaxyMorphology.Benchmarks;
 
-/// <summary>Images per second of batch prediction over a folder of JPEGs, with and without 8x test-time augmentation.</summary>
+/// <summary>Images per second of batch prediction over a folder of JPEGs, with and without the 32-view test-time augmentation.</summary>
 public sealed class PredictScenario : IBenchmarkScenario
 {
     public string Name => "predict";

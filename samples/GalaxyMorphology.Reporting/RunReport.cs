@@ -25,7 +25,7 @@ public static class RunReport
         Directory.CreateDirectory(folder);
         var evaluation = model.Evaluate(validation, tta, cancellationToken: cancellationToken);
         var baseline = Baselines.MeanPredictor(train, validation);
-        var text = $"validation: {validation.Count} galaxies{(tta ? ", 8x test-time augmentation" : "")}\n"
+        var text = $"validation: {validation.Count} galaxies{(tta ? $", {TestTimeAugmentation.Views}-view test-time augmentation" : "")}\n"
                    + evaluation.ToText(baseline, "mean predictor");
         var files = new List<string>();
         var evaluationPath = Path.Combine(folder, "evaluation.txt");

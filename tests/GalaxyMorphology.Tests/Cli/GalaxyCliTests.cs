@@ -218,6 +218,8 @@ public sealed class GalaxyCliTests
         File.ReadAllLines(Path.Combine(run, "history.csv")).Should().HaveCount(3);
         File.Exists(Path.Combine(run, "report", "rmse.png")).Should().BeTrue();
         File.Exists(Path.Combine(run, "report", "gallery.png")).Should().BeTrue();
+        File.ReadLines(Path.Combine(run, "report", "evaluation.txt")).First().Should()
+            .Be($"validation: 15 galaxies, {TestTimeAugmentation.Views}-view test-time augmentation", "the cpu recipe evaluates with its test-time augmentation");
         t["bestValRmse"]!.GetValue<double>().Should().BeInRange(0.01, 0.5);
 
         var resumed = Run("train", "--data", data, "--out", run, "--epochs", "3", "--batch", "16", "--val-fraction", "0.25", "--resume", "--no-report", "--json");
