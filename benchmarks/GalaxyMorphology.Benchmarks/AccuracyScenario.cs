@@ -78,7 +78,7 @@ public sealed class AccuracyScenario : IBenchmarkScenario
         if (args.GetInt("crop") is int crop) recipe = recipe with { Preprocessing = recipe.Preprocessing with { CropSize = crop } };
         if (args.Batch is int batch) recipe = recipe with { BatchSize = batch };
         if (Number("lr") is double lr) recipe = recipe with { LearningRate = lr };
-        if (Number("warmup") is double warmup) recipe = recipe with { Schedule = LearningRateSchedule.Cosine(warmupFraction: warmup) };
+        if (Number("warmup") is double warmup) recipe = recipe with { Schedule = recipe.Schedule with { WarmupFraction = warmup } }; // the preset's cosine, warmed up
         if (Number("val-fraction") is double vf) recipe = recipe with { ValidationFraction = vf };
         // The cpu recipe starts from the shipped pretrained weights; --pretrained none starts from random weights, and a
         // changed model (which the weights do not fit) does too.
