@@ -235,22 +235,22 @@ internal sealed class TrainCommand : ICliCommand
     private sealed class EpochPrinter(CliContext context) : IProgress<TrainingProgress>
     {
         private int printed;
-        // A run given only --minutes first times itself ("timing" progress, of TotalEpochs epochs); if it stopped timing
-        // early, too few epochs fit to plan.
-        private int timedEpochs, timingEpochs;
-        private bool planSaid;
+        // A run given only --minutes first times itself ("timing" progress). Its first training batch then says whether
+        // that gave a plan: a planned run reports its planned epochs, one that follows the clock reports 0 (not yet
+        // estimated), as it does when the timing ran out of its share of the budget, even in the last timing batch.
+        private bool timing, planSaid;
 
         public void Report(TrainingProgress value)
         {
-            if (value.Phase == "timing" && value.Epoch > timedEpochs)
+            if (value.Phase == "timing" && !timing)
             {
-                if (timedEpochs == 0) context.Say($"timing {value.TotalEpochs} epochs to plan the budget (their training is then thrown away)");
-                (timedEpochs, timingEpochs) = (value.Epoch, value.TotalEpochs);
+                timing = true;
+                context.Say($"timing {value.TotalEpochs} epochs to plan the budget (their training is then thrown away)");
             }
-            if (value.Phase == "train" && timedEpochs > 0 && !planSaid)
+            if (value.Phase == "train" && timing && !planSaid)
             {
                 planSaid = true;
-                context.Say(timedEpochs == timingEpochs
+                context.Say(value.TotalEpochs > 0
                     ? $"planned {value.TotalEpochs} epochs for the budget"
                     : "too few epochs fit the budget to plan them: the learning rate follows the clock (such a run cannot be repeated exactly)");
             }

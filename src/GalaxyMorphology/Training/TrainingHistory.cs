@@ -115,10 +115,16 @@ public enum MonitorMode
 
 /// <summary>Progress reported during <see cref="Trainer.Fit"/>.</summary>
 /// <param name="Epoch">1-based epoch.</param>
-/// <param name="TotalEpochs">Epochs planned (may change once a time budget has been calibrated).</param>
+/// <param name="TotalEpochs">
+/// Epochs planned (may change once a time budget has been calibrated); 0 while unknown, as in the first batches of a run
+/// with only a time budget whose epochs were too long to time and plan (its schedule follows the clock).
+/// </param>
 /// <param name="Batch">Batches done in this epoch's current phase.</param>
 /// <param name="BatchCount">Batches in this epoch's current phase.</param>
-/// <param name="Phase">"train" or "validate".</param>
+/// <param name="Phase">
+/// "timing" (a run with only a time budget timing its first epochs, whose training is then thrown away), "train",
+/// "validate", or "done" (the epoch is over and <paramref name="LastEpoch"/> holds its metrics).
+/// </param>
 /// <param name="Loss">Running mean training loss of the epoch.</param>
 /// <param name="ImagesPerSecond">Training throughput of the epoch so far.</param>
 /// <param name="Elapsed">Time since Fit started.</param>

@@ -167,27 +167,35 @@ public sealed class GalaxyCliTests
     }
 
     [Fact]
-    public void Train_with_only_minutes_times_itself_plans_its_epochs_says_so_and_keeps_to_the_budget()
+    public void Train_with_only_minutes_times_itself_says_whether_it_planned_and_keeps_to_the_budget()
     {
         using var temp = new TestModels.TempFolder();
         var data = temp.File("data");
         Run("synth", "--out", data, "--count", "40", "--seed", "4").Code.Should().Be(0);
 
-        // 9 seconds; an epoch of 36 galaxies takes well under a second, so timing two takes less than a quarter of the budget and the run plans.
+        // 9 seconds; an epoch of 36 galaxies takes well under a second, so timing two normally takes less than a quarter of the
+        // budget and the run plans. On a machine busy with other work (the tests run in parallel) the timing may run out of
+        // its quarter; then the run must say that it follows the clock, never print a plan it does not have.
         var train = Run("train", "--data", data, "--out", temp.File("run"), "--minutes", "0.15", "--batch", "12", "--val-fraction", "0.1",
             "--init-weights", "none", "--no-report");
         train.Code.Should().Be(0, train.Err);
         train.Out.Should().Contain("timing 2 epochs to plan the budget");
-        var planned = System.Text.RegularExpressions.Regex.Match(train.Out, @"planned (\d+) epochs for the budget");
-        planned.Success.Should().BeTrue(train.Out);
-        var epochs = int.Parse(planned.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        epochs.Should().BeGreaterThanOrEqualTo(1);
         var stopped = System.Text.RegularExpressions.Regex.Match(train.Out, @"stopped: .* after (\d+) epochs in (\d+)s");
         stopped.Success.Should().BeTrue(train.Out);
         var trained = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         trained.Should().BeGreaterThanOrEqualTo(1, "a plan may grow when the timing epochs ran slower than the rest (JIT, cold caches)");
         int.Parse(stopped.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(9, "the budget includes the timing and the validation");
         File.ReadAllLines(Path.Combine(temp.File("run"), "history.csv")).Should().HaveCount(1 + trained, "the timing epochs are not logged");
+        var planned = System.Text.RegularExpressions.Regex.Match(train.Out, @"planned (\d+) epochs for the budget");
+        if (!planned.Success)
+        {
+            train.Out.Should().Contain("too few epochs fit the budget to plan them: the learning rate follows the clock");
+            train.Out.Should().NotContain("repeats this run exactly");
+            return;
+        }
+        var epochs = int.Parse(planned.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        epochs.Should().BeGreaterThanOrEqualTo(1, train.Out);
+        train.Out.Should().NotContain("too few epochs fit the budget");
         // Either the plan held (then it names the command that repeats the run) or the machine's speed changed and it says so.
         var repeatable = train.Out.Contains($"the same command with --epochs {epochs} instead of --minutes repeats this run exactly", StringComparison.Ordinal);
         var replanned = train.Out.Contains("planned its epochs again while training", StringComparison.Ordinal);

@@ -25,8 +25,14 @@ public class TimeBudgetTests
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
         public override long GetTimestamp() => Interlocked.Read(ref now);
 
+        /// <summary>The planned epochs the first training batch reported (0: none planned), and where the timing stopped.</summary>
+        public int? FirstTrainTotalEpochs { get; private set; }
+        public (int Epoch, int Batch) LastTiming { get; private set; }
+
         public void Report(TrainingProgress value)
         {
+            if (value.Phase == "train") FirstTrainTotalEpochs ??= value.TotalEpochs;
+            if (value.Phase == "timing") LastTiming = (value.Epoch, value.Batch);
             var step = value.Phase switch { "train" or "timing" => TrainBatch, "validate" => ValidationBatch, _ => TimeSpan.Zero };
             Interlocked.Add(ref now, step.Ticks);
         }
@@ -96,6 +102,7 @@ public class TimeBudgetTests
         // 0.44 s an epoch, 0.84 s for the two timed (the first without validation).
         var (history, clock) = FitWithBudget(10);
         history.PlannedEpochs.Should().Be((int)(0.9 * (10 - 0.84) / 0.44));
+        clock.FirstTrainTotalEpochs.Should().Be(18, "progress reports the plan from the first batch on");
         history.Epochs.Should().HaveCount(18).And.OnlyContain(e => Math.Abs(e.Seconds - 0.44) < 1e-9);
         clock.Now.TotalSeconds.Should().BeApproximately(0.84 + 18 * 0.44, 1e-9);
     }
@@ -107,6 +114,8 @@ public class TimeBudgetTests
         // after the eighth batch (0.8 s), keeps that training and follows the clock.
         var (history, clock) = FitWithBudget(3.1);
         history.PlannedEpochs.Should().BeNull();
+        clock.LastTiming.Should().Be((2, 4), "the timing ran out of its share in the last batch of its last epoch");
+        clock.FirstTrainTotalEpochs.Should().Be(0, "a run that follows the clock has no plan to report (the CLI reads this to say so)");
         history.Epochs.Should().HaveCount(5, "after 0.8 s of timing, five epochs end at 3.0 s and a sixth would not fit");
         history.StopReason.Should().Be(StopReason.TimeBudget);
         clock.Now.Should().Be(TimeSpan.FromSeconds(3.0), "validation is inside the budget");
