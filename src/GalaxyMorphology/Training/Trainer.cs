@@ -36,6 +36,10 @@ public sealed class Trainer : IDisposable
     private long? fitStart;
     private BudgetPlan budgetPlan;
     private int estimatedEpochs;
+    // Seconds the last epoch spent after its last training batch (validation, checkpoints and other callbacks): the
+    // budget check keeps at least this much for the end of an epoch it cuts short, since on a busy machine the end can
+    // take longer than the validation estimate, and checkpoint writes are not in that estimate at all.
+    private double epochEndSeconds;
     private long planStep;        // the step of the last re-plan
     private double planProgress;  // the schedule's progress (0..1) at that step
     private int planEpoch;        // the epochs completed at the last plan
@@ -229,7 +233,8 @@ public sealed class Trainer : IDisposable
                 }
                 if (context.StopTraining) { stop = true; break; }
                 if (cancellationToken.IsCancellationRequested) break;
-                if (Options.TimeBudget is TimeSpan budget && BudgetElapsed + EstimatedValidationSeconds(validationLoader, elapsed / batchIndex) >= budget.TotalSeconds)
+                if (Options.TimeBudget is TimeSpan budget
+                    && BudgetElapsed + Math.Max(EstimatedValidationSeconds(validationLoader, elapsed / batchIndex), epochEndSeconds) >= budget.TotalSeconds)
                 {
                     history.StopReason = StopReason.TimeBudget;
                     history.StopMessage = $"time budget of {budget.TotalMinutes:0.##} min spent during epoch {epoch} (after {batchIndex} of {batches} batches)";
@@ -278,6 +283,7 @@ public sealed class Trainer : IDisposable
         Options.Logger.LogEpoch(result.ToString());
         foreach (var c in Options.Callbacks) c.OnEpochEnd(context, result);
         progress?.Report(new TrainingProgress(epoch, PlannedForDisplay(), batches, batches, "done", result.Loss, result.ImagesPerSecond, clock.Elapsed, result));
+        epochEndSeconds = epochClock.Elapsed.TotalSeconds - trainSeconds;
         if (Options.TimeBudget is TimeSpan b && !stop && (TimeDriven || completedEpochs < plannedEpochs) && BudgetElapsed + epochClock.Elapsed.TotalSeconds * 0.5 > b.TotalSeconds)
         {
             history.StopReason = StopReason.TimeBudget;

@@ -27,6 +27,7 @@ public class TimeBudgetTests
 
         /// <summary>The planned epochs the first training batch reported (0: none planned), and where the timing stopped.</summary>
         public int? FirstTrainTotalEpochs { get; private set; }
+        public void Advance(TimeSpan time) => Interlocked.Add(ref now, time.Ticks);
         public (int Epoch, int Batch) LastTiming { get; private set; }
 
         public void Report(TrainingProgress value)
@@ -120,6 +121,31 @@ public class TimeBudgetTests
         history.StopReason.Should().Be(StopReason.TimeBudget);
         clock.Now.Should().Be(TimeSpan.FromSeconds(3.0), "validation is inside the budget");
         history.Epochs.Should().OnlyContain(e => e.LearningRate < 3e-3, "the cosine follows the share of the budget spent");
+    }
+
+    [Fact]
+    public void An_epoch_cut_short_by_the_budget_keeps_time_for_checkpoints_as_slow_as_the_last_epochs()
+    {
+        // 100 epochs and a 3.45 s budget (the epochs are the plan, the budget a limit); each epoch's end writes checkpoints
+        // that take 0.3 s, so an epoch takes 0.4 s of training, 0.04 s of validation and 0.3 s at its end: 0.74 s. After
+        // four (2.96 s) half an epoch still fits, so a fifth starts. Keeping only the validation estimate (0.04 s), it would
+        // train all four batches and end at 3.70 s; keeping the 0.34 s the last epoch's end took, it stops after two
+        // batches (3.16 s + 0.34 s reaches the budget) and ends at 3.50 s: over by less than one batch.
+        using var model = TestModels.Small();
+        var clock = new BatchClock(0.1, 0.04);
+        using var trainer = Builder(model, clock).WithEpochs(100).WithTimeBudget(TimeSpan.FromSeconds(3.45))
+            .WithCallbacks(new SlowEpochEnd(clock, TimeSpan.FromSeconds(0.3))).Build();
+        var history = trainer.Fit(Train, Validation, clock);
+        history.StopReason.Should().Be(StopReason.TimeBudget);
+        history.StopMessage.Should().Be("time budget of 0.06 min spent during epoch 5 (after 2 of 4 batches)");
+        history.Epochs.Should().HaveCount(5);
+        clock.Now.TotalSeconds.Should().BeApproximately(3.50, 1e-9);
+        clock.Now.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(3.45) + clock.TrainBatch, "a budget is exceeded by no more than the last batch");
+    }
+
+    private sealed class SlowEpochEnd(BatchClock clock, TimeSpan time) : TrainingCallback
+    {
+        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => clock.Advance(time);
     }
 
     [Fact]
