@@ -27,15 +27,16 @@ public class TimeBudgetTests
 
         /// <summary>The planned epochs the first training batch reported (0: none planned), and where the timing stopped.</summary>
         public int? FirstTrainTotalEpochs { get; private set; }
-        public void Advance(TimeSpan time) => Interlocked.Add(ref now, time.Ticks);
         public (int Epoch, int Batch) LastTiming { get; private set; }
+
+        /// <summary>Moves the clock on by <paramref name="time"/> (work that reports no batch, such as a checkpoint write).</summary>
+        public void Advance(TimeSpan time) => Interlocked.Add(ref now, time.Ticks);
 
         public void Report(TrainingProgress value)
         {
             if (value.Phase == "train") FirstTrainTotalEpochs ??= value.TotalEpochs;
             if (value.Phase == "timing") LastTiming = (value.Epoch, value.Batch);
-            var step = value.Phase switch { "train" or "timing" => TrainBatch, "validate" => ValidationBatch, _ => TimeSpan.Zero };
-            Interlocked.Add(ref now, step.Ticks);
+            Advance(value.Phase switch { "train" or "timing" => TrainBatch, "validate" => ValidationBatch, _ => TimeSpan.Zero });
         }
     }
 
